@@ -1,0 +1,233 @@
+"""The ``glyload`` command line: build, search, show, score, and serve."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from . import __version__
+from .errors import GlyloadError
+
+PER_100G = (
+    ("carbohydrate_g", "carbohydrate (by difference)", "g"),
+    ("fiber_g", "dietary fiber", "g"),
+    ("available_carbohydrate_g", "available carbohydrate", "g"),
+    ("sugars_g", "sugars", "g"),
+    ("starch_g", "starch", "g"),
+    ("energy_kcal", "energy", "kcal"),
+    ("protein_g", "protein", "g"),
+    ("fat_g", "fat", "g"),
+    ("water_g", "water", "g"),
+)
+
+
+def db_option(command):
+    """``--db PATH`` (env GLYLOAD_DB): the database, built on first use."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        envvar="GLYLOAD_DB",
+        help="Database file [env GLYLOAD_DB; default ~/.local/share/glyload/glyload.db]",
+    )(command)
+
+
+def output_options(command):
+    """``--json`` / ``--csv``: output for programs instead of an aligned table."""
+    command = click.option("--csv", "as_csv", is_flag=True, help="Output CSV")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Output JSON")(command)
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        if kwargs.get("as_json") and kwargs.get("as_csv"):
+            raise click.UsageError("--json and --csv cannot be used together")
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def user_errors(command):
+    """Turn library errors into one-line ``click.ClickException`` messages (exit 1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except GlyloadError as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(f"{error.filename or ''}: {error.strerror}".lstrip(": ")) from None
+
+    return wrapper
+
+
+def open_db(db_path):
+    from .database import connect, ensure_database
+
+    return connect(ensure_database(db_path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="glyload")
+def cli():
+    """Glycemic load food database and meal scorer (USDA SR + International GI Tables)."""
+
+
+@cli.command()
+@db_option
+@click.option("--usda", type=click.Path(exists=True),
+              help="Official USDA SR ASCII release (directory or zip) instead of the bundled extract")
+@click.option("--gi-measurements", type=click.Path(exists=True, dir_okay=False),
+              help="Your own GI measurements CSV (layout of data/gi/measurements.csv)")
+@click.option("--gi-links", type=click.Path(exists=True, dir_okay=False),
+              help="Links from those measurements to food_id (layout of data/gi/links.csv)")
+@user_errors
+def build(db_path, usda, gi_measurements, gi_links):
+    """Build the SQLite database from bundled data or an official USDA release."""
+    from .build import build_database
+    from .paths import default_db_path
+
+    path = db_path or default_db_path()
+    bars = {}
+
+    def progress(name, done, total):
+        if name not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            bars[name] = click.progressbar(length=total, label=f"Reading {name}.txt",
+                                           file=sys.stderr, show_eta=False)
+            bars[name].__enter__()
+        bar = bars[name]
+        bar.update(done - bar.pos)
+
+    try:
+        report = build_database(path, usda=usda, gi_measurements=gi_measurements,
+                                gi_links=gi_links, progress=progress if usda else None)
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
+    counts = ", ".join(f"{n:,} {table}" for table, n in report.counts.items())
+    click.echo(f"Built {report.path} from {report.source}: {counts}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Number of matches")
+@db_option
+@output_options
+@user_errors
+def search(query, limit, db_path, as_json, as_csv):
+    """Search foods by name, best matches first."""
+    from .output import table, to_csv, to_json
+    from .search import search_foods
+
+    rows = search_foods(open_db(db_path), query, limit=limit)
+    columns = ["food_id", "description", "food_group", "available_carbohydrate_g", "gi",
+               "gi_method", "score"]
+    rows = [{c: row.get(c) for c in columns} for row in rows]
+    if as_json:
+        click.echo(to_json(rows))
+    elif as_csv:
+        click.echo(to_csv(rows, columns), nl=False)
+    elif not rows:
+        raise click.ClickException(f"no food matches {query!r}")
+    else:
+        click.echo(table(rows, [
+            ("food_id", "food_id", None, "<"),
+            ("description", "description", None, "<"),
+            ("food_group", "food group", None, "<"),
+            ("available_carbohydrate_g", "avail. carbs g/100g", 2, ">"),
+            ("gi", "GI", 0, ">"),
+            ("gi_method", "GI method", None, "<"),
+            ("score", "score", 1, ">"),
+        ]))
+
+
+def food_record(conn, food: str) -> dict:
+    """The food with id ``food``, or the best match for it as text."""
+    from .search import search_foods
+
+    row = conn.execute("select * from foods where food_id = ?", (food.strip(),)).fetchone()
+    if row is None:
+        matches = search_foods(conn, food, limit=1)
+        if not matches:
+            raise GlyloadError(f"no food matches {food!r}")
+        row = conn.execute("select * from foods where food_id = ?", (matches[0]["food_id"],)).fetchone()
+    row = dict(row)
+    row["portions"] = [dict(p) for p in conn.execute(
+        "select amount, description, grams from portions where food_id = ? order by seq",
+        (row["food_id"],))]
+    return row
+
+
+@cli.command()
+@click.argument("food")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def show(food, db_path, as_json):
+    """Show a food (by food_id or best match): nutrients per 100 g, GI and portions."""
+    from .glycemic import gi_class, glycemic_load
+    from .output import table, to_json
+
+    row = food_record(open_db(db_path), food)
+    carbs = row["available_carbohydrate_g"]
+    for portion in row["portions"]:
+        portion["available_carbohydrate_g"] = round(carbs * portion["grams"] / 100, 2)
+        portion["gl"] = (None if row.get("gi") is None
+                         else round(glycemic_load(row["gi"], portion["available_carbohydrate_g"]), 2))
+    gi = {
+        "gi": row.get("gi"),
+        "gi_class": "not applicable" if row.get("gi_method") == "not applicable" else gi_class(row.get("gi")),
+        "method": row.get("gi_method"),
+        "confidence": row.get("gi_confidence"),
+        "sources": [int(s) for s in (row.get("gi_sources") or "").split(";") if s],
+        "sem": row.get("gi_sem"),
+        "low": row.get("gi_low"),
+        "high": row.get("gi_high"),
+        "basis": row.get("gi_basis"),
+    }
+    if as_json:
+        click.echo(to_json({
+            "food_id": row["food_id"],
+            "description": row["description"],
+            "food_group": row["food_group"],
+            "subgroup": row.get("subgroup"),
+            "common_names": row["common_names"],
+            "manufacturer": row["manufacturer"],
+            "per_100g": {key: row[key] for key, _, _ in PER_100G},
+            "gl_per_100g": None if gi["gi"] is None else round(glycemic_load(gi["gi"], carbs), 2),
+            "glycemic_index": gi,
+            "portions": row["portions"],
+        }))
+        return
+    click.echo(f"{row['food_id']}  {row['description']}")
+    click.echo(f"Food group: {row['food_group']}" + (f"  (subgroup {row['subgroup']})" if row.get("subgroup") else ""))
+    if row["common_names"]:
+        click.echo(f"Also called: {row['common_names']}")
+    if gi["method"]:
+        value = "n/a" if gi["gi"] is None else f"{gi['gi']:g}"
+        sources = ", ".join(map(str, gi["sources"]))
+        click.echo(f"GI: {value} ({gi['gi_class']}); method: {gi['method']}; confidence: {gi['confidence']}"
+                   + (f"; International Tables 2021 entries: {sources}" if sources else ""))
+        if gi["basis"]:
+            click.echo(f"    {gi['basis']}")
+    click.echo("")
+    click.echo(table(
+        [{"nutrient": label, "value": row[key], "unit": unit} for key, label, unit in PER_100G],
+        [("nutrient", "per 100 g", None, "<"), ("value", "value", None, ">"), ("unit", "unit", None, "<")],
+    ))
+    click.echo("")
+    if row["portions"]:
+        click.echo(table(row["portions"], [
+            ("amount", "amount", None, ">"),
+            ("description", "portion", None, "<"),
+            ("grams", "grams", None, ">"),
+            ("available_carbohydrate_g", "avail. carbs g", 1, ">"),
+            ("gl", "GL", 1, ">"),
+        ]))
+    else:
+        click.echo("No household portions in USDA SR: use grams.")

@@ -1,0 +1,139 @@
+"""The bundled tidy extract of USDA SR (``data/usda/*.csv``): write and read.
+
+The extract holds exactly what glyload uses from the official release, as
+UTF-8 CSV with a header row, one file per table, numbers as USDA printed them.
+``scripts/extract_usda.py`` writes it; ``glyload build`` reads it back into the
+same :class:`~glyload.sources.records.UsdaData` the release reader yields.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import DataError
+from .records import (
+    FOOD_COLUMNS,
+    FOOD_GROUP_COLUMNS,
+    NUTRIENT_COLUMNS,
+    PORTION_COLUMNS,
+    Food,
+    FoodGroup,
+    Portion,
+    UsdaData,
+    check_release,
+)
+
+FILES = {
+    "food_groups": ("food_groups.csv", FOOD_GROUP_COLUMNS),
+    "foods": ("foods.csv", FOOD_COLUMNS),
+    "portions": ("portions.csv", PORTION_COLUMNS),
+}
+
+
+def format_number(value) -> str:
+    """Shortest text that reads back as the same float: 158.0 -> '158', 14.2 -> '14.2'."""
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def read_csv(path: Path, columns: tuple) -> Iterator[tuple[tuple[str, int], dict]]:
+    """Yield ``((file, line), row)``; the header must name exactly ``columns``."""
+    if not path.exists():
+        raise DataError(path, None, "missing file")
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(path, 1, "empty file, expected a header row")
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        if missing:
+            raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
+        if extra:
+            raise DataError(path, 1, f"unexpected column(s): {', '.join(extra)}")
+        for values in reader:
+            line = reader.line_num
+            if not values:
+                continue
+            if len(values) != len(header):
+                kind = "truncated line" if len(values) < len(header) else "extra fields"
+                raise DataError(path, line, f"{kind}: expected {len(header)} fields, found {len(values)}")
+            yield (str(path), line), dict(zip(header, values))
+
+
+def number(row: dict, column: str, where) -> float | None:
+    value = row[column].strip()
+    if not value:
+        return None
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise DataError(*where, f"column {column}: {value!r} is not a number") from None
+    if parsed != parsed or parsed in (float("inf"), float("-inf")):
+        raise DataError(*where, f"column {column}: {value!r} is not a finite number")
+    return parsed
+
+
+def read_tidy(directory) -> UsdaData:
+    """Read ``food_groups.csv``, ``foods.csv`` and ``portions.csv`` from ``directory``."""
+    directory = Path(directory)
+    groups = [
+        FoodGroup(where=where, food_group_id=row["food_group_id"], name=row["name"])
+        for where, row in read_csv(directory / "food_groups.csv", FOOD_GROUP_COLUMNS)
+    ]
+    foods = []
+    for where, row in read_csv(directory / "foods.csv", FOOD_COLUMNS):
+        foods.append(Food(
+            where=where,
+            food_id=row["food_id"],
+            food_group_id=row["food_group_id"],
+            description=row["description"],
+            short_description=row["short_description"] or None,
+            common_names=row["common_names"] or None,
+            manufacturer=row["manufacturer"] or None,
+            scientific_name=row["scientific_name"] or None,
+            refuse_pct=number(row, "refuse_pct", where),
+            nutrients={c: number(row, c, where) for c in NUTRIENT_COLUMNS},
+        ))
+    portions = []
+    for where, row in read_csv(directory / "portions.csv", PORTION_COLUMNS):
+        seq = number(row, "seq", where)
+        portions.append(Portion(
+            where=where,
+            food_id=row["food_id"],
+            seq=int(seq) if seq is not None else 0,
+            amount=number(row, "amount", where),
+            description=row["description"],
+            grams=number(row, "grams", where),
+        ))
+    data = UsdaData(food_groups=groups, foods=foods, portions=portions, source=str(directory))
+    check_release(data)
+    return data
+
+
+def write_tidy(data: UsdaData, directory) -> dict:
+    """Write the extract; returns row counts per file."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "food_groups": [{"food_group_id": g.food_group_id, "name": g.name} for g in data.food_groups],
+        "foods": [f.row() for f in data.foods],
+        "portions": [p.row() for p in data.portions],
+    }
+    counts = {}
+    for key, rows in tables.items():
+        name, columns = FILES[key]
+        with open(directory / name, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([
+                    format_number(row[c]) if isinstance(row[c], (int, float)) else (row[c] or "")
+                    for c in columns
+                ])
+        counts[name] = len(rows)
+    return counts
