@@ -32,6 +32,7 @@ FOOD_COLUMNS = {
     "common_names": str,
     "short_description": str,
     "manufacturer": str,
+    "survey": str,
     "scientific_name": str,
     "refuse_pct": float,
     "carbohydrate_g": float,

@@ -231,3 +231,137 @@ def show(food, db_path, as_json):
         ]))
     else:
         click.echo("No household portions in USDA SR: use grams.")
+
+
+ITEM_TABLE = [
+    ("input", "item", None, "<"),
+    ("food_label", "food", None, "<"),
+    ("grams", "grams", 0, ">"),
+    ("available_carbohydrate_g", "avail. carbs g", 1, ">"),
+    ("gi_label", "GI (method)", None, "<"),
+    ("gl", "GL", 1, ">"),
+]
+
+
+def meal_lines(conn, lines, first):
+    """Score (item text, location) pairs; errors name the item's location."""
+    from .meal.parse import parse_item
+    from .meal.score import result, score_item
+
+    items = []
+    for text, where, grams, food_id in lines:
+        try:
+            if food_id is not None:
+                from .meal.parse import ParsedItem
+
+                parsed = ParsedItem(text=text, quantity=grams, unit="g", unit_kind="mass",
+                                    phrase="", food_id=food_id, notes=())
+                items.append(score_item(conn, parsed, first=first, grams=grams))
+            else:
+                items.append(score_item(conn, parse_item(text), first=first))
+        except GlyloadError as error:
+            raise GlyloadError(f"{where}: {error}" if where else str(error)) from None
+    if not items:
+        raise GlyloadError("empty meal: no food items given")
+    return result(items)
+
+
+def read_meal_file(path):
+    """Lines of a meal file: one item a line, or a CSV with `item` or `food_id`,`grams`."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise GlyloadError(f"{path}: not a UTF-8 text file") from None
+    first_line = text.splitlines()[0].strip().lower() if text.strip() else ""
+    header = [h.strip() for h in first_line.split(",")]
+    if "item" in header or {"food_id", "grams"} <= set(header):
+        reader = csv.DictReader(text.splitlines())
+        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if row.get("item"):
+                yield row["item"], where, None, None
+            elif row.get("food_id"):
+                try:
+                    grams = float(row.get("grams") or "")
+                except ValueError:
+                    raise GlyloadError(f"{where}: grams {row.get('grams')!r} is not a number") from None
+                yield f"{row['food_id']}: {grams:g} g", where, grams, row["food_id"].strip()
+            else:
+                raise GlyloadError(f"{where}: needs an item or a food_id and grams")
+        return
+    from .meal.parse import split_meal
+
+    for number, line in enumerate(text.splitlines(), 1):
+        for item in split_meal(line):
+            yield item, f"{path}:{number}", None, None
+
+
+def print_meal(meal, as_json, as_csv):
+    from .meal.score import ITEM_KEYS
+    from .output import table, to_csv, to_json
+
+    if as_json:
+        click.echo(to_json(meal))
+        return
+    if as_csv:
+        rows = [dict(item, notes="; ".join(item["notes"])) for item in meal["items"]]
+        click.echo(to_csv(rows, list(ITEM_KEYS)), nl=False)
+        return
+    rows = []
+    for item in meal["items"]:
+        label = item["food"] if len(item["food"]) <= 48 else item["food"][:47] + "…"
+        gi = "n/a" if item["gi"] is None else f"{item['gi']:g}"
+        rows.append(dict(item, food_label=f"{item['food_id']} {label}",
+                         gi_label=f"{gi} ({item['gi_method']})"))
+    totals = meal["totals"]
+    total_gi = "n/a" if totals["gi"] is None else f"{totals['gi']:g}"
+    click.echo(table(rows, ITEM_TABLE, total={
+        "input": "meal", "grams": totals["grams"],
+        "available_carbohydrate_g": totals["available_carbohydrate_g"],
+        "gi_label": total_gi, "gl": totals["gl"],
+    }))
+    click.echo("")
+    gl_range = ""
+    if totals["gl_low"] != totals["gl_high"]:
+        gl_range = f", range {totals['gl_low']:.1f}-{totals['gl_high']:.1f}"
+    click.echo(f"Glycemic load: {totals['gl']:.1f} ({totals['gl_class']}{gl_range})")
+    if totals["gi"] is not None:
+        click.echo(f"Meal GI: {totals['gi']:g} ({totals['gi_class']})")
+    else:
+        click.echo("Meal GI: n/a (no available carbohydrate)")
+    if totals["measured_carb_share"] is not None:
+        click.echo(f"Carbohydrate with a measured GI: {totals['measured_carb_share'] * 100:.0f}%")
+    for number, item in enumerate(meal["items"], 1):
+        for note in item["notes"]:
+            click.echo(f"Note {number} ({item['input']}): {note}")
+
+
+@cli.command()
+@click.argument("meal", nargs=-1)
+@click.option("-f", "--file", "meal_file", type=click.Path(exists=True, dir_okay=False),
+              help="Read items from a file: one a line, or CSV with item or food_id,grams")
+@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@db_option
+@output_options
+@user_errors
+def score(meal, meal_file, first, db_path, as_json, as_csv):
+    """Score a meal's glycemic load: "1 cup cooked white rice, 1 medium apple"."""
+    from .meal.parse import split_meal
+
+    if meal and meal_file:
+        raise click.UsageError("give the meal as arguments or --file, not both")
+    if meal_file:
+        lines = list(read_meal_file(meal_file))
+    elif meal:
+        lines = [(item, "", None, None) for item in split_meal(" ".join(meal))]
+    elif not sys.stdin.isatty():
+        data = sys.stdin.read()
+        lines = [(item, f"stdin:{n}", None, None)
+                 for n, line in enumerate(data.splitlines(), 1) for item in split_meal(line)]
+    else:
+        raise click.UsageError("give a meal, e.g. glyload score \"1 cup cooked white rice, 1 medium apple\"")
+    print_meal(meal_lines(open_db(db_path), lines, first), as_json, as_csv)

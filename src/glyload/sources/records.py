@@ -29,7 +29,7 @@ NUTRIENT_COLUMNS = tuple(NUTRIENTS.values())
 FOOD_GROUP_COLUMNS = ("food_group_id", "name")
 FOOD_COLUMNS = (
     "food_id", "food_group_id", "description", "short_description", "common_names",
-    "manufacturer", "scientific_name", "refuse_pct", *NUTRIENT_COLUMNS,
+    "manufacturer", "survey", "scientific_name", "refuse_pct", *NUTRIENT_COLUMNS,
 )
 PORTION_COLUMNS = ("food_id", "seq", "amount", "description", "grams")
 
@@ -50,6 +50,7 @@ class Food:
     short_description: str | None = None
     common_names: str | None = None
     manufacturer: str | None = None
+    survey: str | None = None
     scientific_name: str | None = None
     refuse_pct: float | None = None
     nutrients: dict = field(default_factory=dict)

@@ -95,6 +95,7 @@ def read_tidy(directory) -> UsdaData:
             short_description=row["short_description"] or None,
             common_names=row["common_names"] or None,
             manufacturer=row["manufacturer"] or None,
+            survey=row["survey"] or None,
             scientific_name=row["scientific_name"] or None,
             refuse_pct=number(row, "refuse_pct", where),
             nutrients={c: number(row, c, where) for c in NUTRIENT_COLUMNS},

@@ -173,6 +173,7 @@ def read_release(path, progress: Callable[[str, int, int], None] | None = None,
             short_description=f[3].strip() or None,
             common_names=f[4].strip() or None,
             manufacturer=f[5].strip() or None,
+            survey=f[6].strip() or None,
             scientific_name=f[9].strip() or None,
             refuse_pct=to_number(f[8], where, "Refuse"),
         ))

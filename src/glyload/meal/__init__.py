@@ -1,0 +1,1 @@
+"""Meals as people type them: :mod:`glyload.meal.parse` reads the text into items."""

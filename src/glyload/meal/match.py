@@ -1,0 +1,222 @@
+"""Match a typed food phrase to one USDA food, or refuse with suggestions.
+
+Candidates come from full-text search (:mod:`glyload.search`); each is scored
+0-100 on how a person would read the names: every typed word present, few
+extra words (words that only say "the usual kind" do not count), the typed
+preparation honoured (raw, cooked, boiled, canned, dried, juice ...), the
+generic food before a branded one, and a commonly eaten form (one USDA gives
+household portions for) before a rare one. Below :data:`THRESHOLD` the phrase
+is not matched: the caller gets the best suggestions instead of a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..errors import GlyloadError
+from ..search import candidates, normalise
+from .portions import VOLUME_WORDS, has_measure
+
+#: Scores below this are not accepted without ``--first``.
+THRESHOLD = 70.0
+
+#: Words in SR descriptions that name the usual form of a food; they are not
+#: counted against a food the user did not describe in that detail.
+NEUTRAL = {
+    "regular", "enriched", "commercially", "prepared", "with", "skin", "includes",
+    "all", "variety", "varieties", "fresh", "plain", "whole", "mature", "seed",
+    "salt", "added", "flesh", "and", "ns", "as", "to", "type",
+    "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
+    "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
+    "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
+    "vanilla", "original", "type", "white",
+}
+
+#: Words of foods for particular people; only matched when typed.
+NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch"}
+
+#: Leading terms of SR names that group foods rather than name them
+#: ("Snacks, popcorn, air-popped"): the next term says what the food is.
+GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
+                  "restaurant", "cereals", "alcoholic beverage", "fast food"}
+
+#: Preparation words and the words in descriptions that satisfy them.
+PREPARATION = {
+    "raw": {"raw", "fresh"},
+    "cooked": {"cooked", "boiled", "steamed", "baked", "roasted", "stewed", "simmered", "prepared", "microwaved"},
+    "boiled": {"boiled", "cooked"},
+    "steamed": {"steamed", "cooked"},
+    "baked": {"baked"},
+    "fried": {"fried"},
+    "roasted": {"roasted"},
+    "mashed": {"mashed"},
+    "canned": {"canned"},
+    "dried": {"dried", "dehydrated", "dry"},
+    "juice": {"juice"},
+    "frozen": {"frozen"},
+    "toasted": {"toasted"},
+    "stewed": {"stewed"},
+}
+
+#: Forms that change a food a lot; a food in such a form needs the user to say so.
+CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
+                 "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
+                 "cake"}
+
+#: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
+EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
+                "barley", "bulgur", "lentil", "chickpea", "oatmeal", "porridge", "millet",
+                "buckwheat", "bean", "pea", "potato"}
+
+
+@dataclass
+class Match:
+    food: dict
+    score: float
+    alternatives: list = field(default_factory=list)
+
+
+class MatchError(GlyloadError):
+    """No food matches a phrase well enough; carries the best suggestions."""
+
+    def __init__(self, phrase: str, suggestions: list[dict]):
+        self.phrase = phrase
+        self.suggestions = suggestions
+        if suggestions:
+            options = "; ".join(f"{s['food_id']} {s['description']}" for s in suggestions[:3])
+            message = f"no confident match for {phrase!r}: did you mean {options}? (use an id, or --first)"
+        else:
+            message = f"no food matches {phrase!r}"
+        super().__init__(message)
+
+
+#: What people type -> how SR names it (whole words or phrases, applied in order).
+SYNONYMS = (
+    ("soy milk", "soymilk"),
+    ("cornflakes", "corn flakes"),
+    ("porridge", "oats cooked with water"),
+    ("oatmeal", "oats"),
+    ("spaghetti", "pasta"),
+    ("macaroni", "pasta"),
+    ("penne", "pasta"),
+    ("donuts", "doughnuts"),
+    ("donut", "doughnuts"),
+    ("spuds", "potatoes"),
+    ("garbanzo", "chickpeas"),
+    ("yoghurt", "yogurt"),
+    ("skim milk", "skim milk nonfat"),
+    ("soda", "carbonated beverage"),
+    ("coke", "cola"),
+    ("fries", "french fried potatoes"),
+    ("wholemeal", "whole wheat"),
+    ("wholewheat", "whole wheat"),
+    ("rockmelon", "cantaloupe"),
+    ("courgette", "zucchini"),
+    ("aubergine", "eggplant"),
+)
+#: Phrases in SR descriptions that only name the usual form (cut before scoring).
+USUAL_FORM = re.compile(
+    r"\b(without added salt|without salt|with salt|with added salt|with skin|"
+    r"all commercial varieties|commercially prepared|ready-to-eat|"
+    r"\d+ grams? protein per \d+ ounces?)\b")
+
+
+def expand(phrase: str) -> str:
+    """Apply :data:`SYNONYMS` to whole words of ``phrase``."""
+    text = " ".join(phrase.lower().split())
+    for typed, named in SYNONYMS:
+        text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
+    return text
+
+
+def head_words(description: str) -> set:
+    """The words that say what a food is: its first term, or its second after a grouping term."""
+    terms = [t.strip() for t in description.lower().split(",")]
+    head = terms[0]
+    if head in GROUPING_HEADS and len(terms) > 1:
+        head = terms[1]
+    return set(normalise(head))
+
+
+def score(query_words: list[str], row: dict) -> float:
+    """How well ``row`` answers the typed words (about 0-100, higher is better)."""
+    plain = USUAL_FORM.sub(" ", row["description"].lower())
+    desc_words = [w for w in normalise(plain) if not w.isdigit()]
+    names = normalise(row.get("common_names") or "")
+    desc, wanted = set(desc_words), set(query_words)
+    present = wanted & (desc | set(names))
+    coverage = len(present) / len(wanted) if wanted else 0.0
+    head = head_words(row["description"])
+    preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
+    extra = desc - wanted - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food", "cereal"}
+    value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words))
+    value += 50 * coverage + 10
+    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names))
+    value -= 15.0 * len((desc & NICHE) - wanted)
+    asked = {p for p in PREPARATION if p in wanted}
+    for prep in asked:
+        if not PREPARATION[prep] & desc:
+            value -= 12
+    if not asked:
+        changed = (desc & CHANGED_FORMS) - wanted
+        value -= 10 * len(changed)
+        if wanted & EATEN_COOKED and (desc & PREPARATION["cooked"]):
+            value += 6
+        elif "raw" in desc:
+            value += 3
+    if row.get("manufacturer") or any(w.isupper() and len(w) > 2 for w in row["description"].split()):
+        value -= 10
+    if row.get("survey") == "Y":
+        value += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    value += min(row.get("portion_count") or 0, 4) * 0.5
+    return round(value, 2)
+
+
+def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list[dict]:
+    """Candidate foods for ``phrase``, best first, each with a ``match_score``.
+
+    With ``unit`` (a volume or household word), foods that have that measure
+    rank above foods that would need a conversion or cannot take it.
+    """
+    phrase = expand(phrase)
+    rows = candidates(conn, phrase)
+    if not rows:
+        return []
+    ids = [r["food_id"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    measures: dict[str, list[str]] = {}
+    for food_id, description in conn.execute(
+            f"select food_id, lower(description) from portions where food_id in ({marks})", ids):
+        measures.setdefault(food_id, []).append(description)
+    surveys = dict(conn.execute(f"select food_id, survey from foods where food_id in ({marks})", ids))
+    query_words = normalise(phrase)
+    for row in rows:
+        row["portion_count"] = len(measures.get(row["food_id"], ()))
+        row["survey"] = surveys.get(row["food_id"])
+        raw = score(query_words, row)
+        if unit:
+            own = measures.get(row["food_id"], ())
+            if has_measure(own, unit):
+                raw += 3
+            elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
+                raw -= 6  # the food cannot be weighed in this unit
+        row["_raw"] = raw
+        row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+    rows.sort(key=lambda r: (-r["_raw"], -r["portion_count"], r["fts_rank"], r["food_id"]))
+    return rows
+
+
+def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
+               unit: str | None = None) -> Match:
+    """The best food for ``phrase``; MatchError below the threshold unless ``first``."""
+    ranked = rank(conn, phrase, unit)
+    if not ranked:
+        raise MatchError(phrase, [])
+    best = ranked[0]
+    if best["match_score"] < THRESHOLD and not first:
+        raise MatchError(phrase, ranked[:3])
+    return Match(food=best, score=best["match_score"], alternatives=ranked[1:4])

@@ -1,0 +1,203 @@
+"""Turn a quantity and unit into grams of one food.
+
+Rules (GUIDE.md, "Portions"): the food's own USDA household measures come
+first ("1 cup" of cooked white rice = 158 g, "1 medium" apple = 182 g); mass
+units are universal; a volume unit converts through the food's own volume
+portion (its density), and a food without one is an error that lists the
+portions it has. With no unit, one default portion is used: a medium or whole
+item where USDA gives one, else USDA's first listed measure.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from ..errors import GlyloadError
+from .parse import VOLUME_ML
+
+#: How USDA measure descriptions begin for each volume unit.
+VOLUME_WORDS = {
+    "cup": ("cup", "cups", "c"),
+    "tbsp": ("tbsp", "tablespoon", "tablespoons"),
+    "tsp": ("tsp", "teaspoon", "teaspoons"),
+    "fl oz": ("fl oz", "fluid ounce", "fl. oz"),
+    "ml": ("ml", "milliliter", "millilitre"),
+    "l": ("liter", "litre"),
+    "pint": ("pint",),
+    "quart": ("quart",),
+    "gallon": ("gallon",),
+}
+#: Measures that mean "one of the thing" when no size is asked for.
+WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
+SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
+
+
+@dataclass
+class Portion:
+    grams: float
+    description: str
+    notes: tuple = ()
+
+
+class PortionError(GlyloadError):
+    pass
+
+
+def unit_words(unit: str) -> tuple:
+    """The words USDA measure descriptions use for ``unit``."""
+    return VOLUME_WORDS.get(unit, (unit,))
+
+
+def has_measure(descriptions, unit: str) -> bool:
+    """Whether any of a food's measure descriptions is in ``unit``."""
+    pattern = re.compile("|".join(rf"\b{re.escape(w)}" for w in unit_words(unit)))
+    return any(pattern.search(d.lower()) for d in descriptions)
+
+
+def food_portions(conn: sqlite3.Connection, food_id: str) -> list[dict]:
+    return [dict(zip(("seq", "amount", "description", "grams"), row)) for row in conn.execute(
+        "select seq, amount, description, grams from portions where food_id = ? order by seq",
+        (food_id,))]
+
+
+def describe(portions: list[dict]) -> str:
+    return "; ".join(f"{p['amount']:g} {p['description']} = {p['grams']:g} g" for p in portions)
+
+
+def per_unit(portion: dict) -> float:
+    return portion["grams"] / portion["amount"]
+
+
+def _starts(description: str, words: tuple) -> bool:
+    text = description.lower()
+    return any(re.match(rf"{re.escape(w)}\b", text) for w in words)
+
+
+def _qualified(candidates: list[dict], phrase: str) -> dict:
+    """Among matching measures, the one whose qualifiers ("chopped", "sliced") the phrase uses."""
+    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    for portion in candidates:
+        qualifiers = set(re.findall(r"[a-z]+", portion["description"].lower())) - {"cup", "cups", "tbsp", "tsp"}
+        if qualifiers and qualifiers <= words:
+            return portion
+    return candidates[0]
+
+
+EMBEDDED = re.compile(r"(\d+/\d+|\d+(?:\.\d+)?)\s*(cups?|tbsp|tsp|fl oz)\b")
+
+
+def _embedded_volume(portions: list[dict]):
+    """A measure that states its volume inside ("serving 1/2 cup" = 66 g)."""
+    for portion in portions:
+        found = EMBEDDED.search(portion["description"].lower())
+        if found:
+            number, word = found.groups()
+            if "/" in number:
+                top, bottom = number.split("/")
+                amount = int(top) / int(bottom)
+            else:
+                amount = float(number)
+            inner = {"cup": "cup", "cups": "cup"}.get(word, word)
+            if amount > 0:
+                return portion, amount, inner
+    return None
+
+
+def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
+    same = [p for p in portions if _starts(p["description"], VOLUME_WORDS[unit])]
+    if same:
+        chosen = _qualified(same, phrase)
+        return Portion(quantity * per_unit(chosen), chosen["description"])
+    embedded = _embedded_volume(portions)
+    if embedded is not None:
+        portion, amount, inner_unit = embedded
+        grams_per_ml = portion["grams"] / (portion["amount"] * amount * VOLUME_ML[inner_unit])
+        note = f"{unit} converted through USDA's '{portion['description']}' ({portion['grams']:g} g)"
+        return Portion(quantity * VOLUME_ML[unit] * grams_per_ml, portion["description"], (note,))
+    # Convert through any volume measure the food has (its density).
+    for other, words in VOLUME_WORDS.items():
+        found = [p for p in portions if _starts(p["description"], words)]
+        if found:
+            chosen = _qualified(found, phrase)
+            grams_per_ml = per_unit(chosen) / VOLUME_ML[other]
+            note = f"{unit} converted through USDA's '{chosen['description']}' ({chosen['grams']:g} g)"
+            return Portion(quantity * VOLUME_ML[unit] * grams_per_ml, chosen["description"], (note,))
+    listing = describe(portions) or "none (use grams)"
+    raise PortionError(f"{food!r} has no volume measure in USDA SR, so '{unit}' cannot be converted; "
+                       f"its portions: {listing}")
+
+
+def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
+    unit_re = rf"\b{re.escape(unit)}(e?s)?\b"
+    if unit in SIZES:
+        # "small" must not pick "extra small": prefer a measure that starts with the size.
+        exact = [p for p in portions if re.match(unit_re, p["description"].lower())]
+        inside = [p for p in portions if re.search(unit_re, p["description"].lower())
+                  and not re.search(rf"extra {re.escape(unit)}", p["description"].lower())]
+        found = exact or inside
+    else:
+        found = [p for p in portions if re.search(unit_re, p["description"].lower())]
+    if found:
+        chosen = _qualified(found, phrase)
+        return Portion(quantity * per_unit(chosen), chosen["description"])
+    if unit in SIZES:
+        whole = default_portion(portions, item_only=True, phrase=phrase)
+        if whole is not None:
+            note = f"no '{unit}' measure in USDA SR; used '{whole['description']}'"
+            return Portion(quantity * per_unit(whole), whole["description"], (note,))
+    listing = describe(portions) or "none (use grams)"
+    raise PortionError(f"{food!r} has no '{unit}' measure in USDA SR; its portions: {listing}")
+
+
+#: Preference among measures of one item when no size is given.
+SIZE_ORDER = ("medium", "", "large", "small", "extra large", "extra small", "mini")
+
+
+def _size_rank(description: str) -> int:
+    text = description.lower()
+    for rank, size in enumerate(SIZE_ORDER):
+        if size and re.search(rf"\b{size}\b", text):
+            return rank
+    return SIZE_ORDER.index("")
+
+
+def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "") -> dict | None:
+    """One of the food: a measure named for the food itself ("date, pitted", "bagel"),
+    else a medium or whole item, else (unless ``item_only``) USDA's first measure.
+    Among several, a medium one, then one with no size, then large, then small."""
+    nouns = {w.rstrip("s") for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
+    named = []
+    for portion in portions:
+        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", portion["description"].lower())}
+        if nouns & words and not words & {"cup", "oz", "tbsp", "tsp"}:
+            named.append(portion)
+    if named:
+        return min(named, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+    items = [p for p in portions
+             if any(re.search(rf"\b{w}\b", p["description"].lower()) for w in WHOLE_ITEM)]
+    if items:
+        return min(items, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+    if item_only:
+        return None
+    return portions[0] if portions else None
+
+
+def grams_for(conn: sqlite3.Connection, food: dict, item) -> Portion:
+    """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind)."""
+    if item.unit_kind == "mass":
+        return Portion(item.grams(), "")
+    portions = food_portions(conn, food["food_id"])
+    name = food["description"]
+    if item.unit_kind == "volume":
+        return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
+    if item.unit_kind == "household":
+        return household_grams(portions, item.unit, item.quantity, item.phrase, name)
+    from .match import expand
+
+    chosen = default_portion(portions, phrase=expand(item.phrase))
+    if chosen is None:
+        raise PortionError(f"{name!r} has no household portions in USDA SR: give an amount in grams")
+    note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"
+    return Portion(item.quantity * per_unit(chosen), chosen["description"], (note,))
