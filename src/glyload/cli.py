@@ -72,7 +72,13 @@ def open_db(db_path):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="glyload")
 def cli():
-    """Glycemic load food database and meal scorer (USDA SR + International GI Tables)."""
+    """Glycemic load food database and meal scorer.
+
+    Foods and portions from USDA SR28, glycemic index from the International
+    Tables of GI and GL values 2021. Example:
+
+        glyload score "1 cup cooked white rice, 1 medium apple"
+    """
 
 
 @cli.command()
@@ -85,7 +91,7 @@ def cli():
               help="Links from those measurements to food_id (layout of data/gi/links.csv)")
 @user_errors
 def build(db_path, usda, gi_measurements, gi_links):
-    """Build the SQLite database from bundled data or an official USDA release."""
+    """Build the database from bundled data or a USDA release."""
     from .build import build_database
     from .paths import default_db_path
 
@@ -169,7 +175,7 @@ def food_record(conn, food: str) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Output JSON")
 @user_errors
 def show(food, db_path, as_json):
-    """Show a food (by food_id or best match): nutrients per 100 g, GI and portions."""
+    """Show a food: nutrients, GI and portions."""
     from .glycemic import gi_class, glycemic_load
     from .output import table, to_json
 
@@ -349,7 +355,7 @@ def print_meal(meal, as_json, as_csv):
 @output_options
 @user_errors
 def score(meal, meal_file, first, db_path, as_json, as_csv):
-    """Score a meal's glycemic load: "1 cup cooked white rice, 1 medium apple"."""
+    """Score the glycemic load of a meal."""
     from .meal.parse import split_meal
 
     if meal and meal_file:
@@ -365,3 +371,108 @@ def score(meal, meal_file, first, db_path, as_json, as_csv):
     else:
         raise click.UsageError("give a meal, e.g. glyload score \"1 cup cooked white rice, 1 medium apple\"")
     print_meal(meal_lines(open_db(db_path), lines, first), as_json, as_csv)
+
+
+@cli.command()
+@click.argument("diary_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@db_option
+@output_options
+@user_errors
+def diary(diary_file, first, db_path, as_json, as_csv):
+    """Score a food diary CSV per meal and per day."""
+    from .diary import score_diary
+    from .output import table, to_csv, to_json
+
+    scored = score_diary(open_db(db_path), diary_file, first=first)
+    if as_json:
+        click.echo(to_json(scored))
+        return
+    columns = ["level", "date", "meal", "items", "grams", "available_carbohydrate_g", "gl",
+               "gl_class", "gi", "gi_class", "measured_carb_share"]
+    if as_csv:
+        rows = [dict(m, level="meal") for m in scored["meals"]]
+        rows += [dict(d, level="day", meal="", items=d["meals"]) for d in scored["days"]]
+        click.echo(to_csv(rows, columns), nl=False)
+        return
+    click.echo(table(scored["meals"], [
+        ("date", "date", None, "<"), ("meal", "meal", None, "<"), ("items", "items", None, ">"),
+        ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "GL", 1, ">"),
+        ("gl_class", "GL class", None, "<"), ("gi", "GI", 0, ">"), ("gi_class", "GI class", None, "<"),
+    ]))
+    click.echo("")
+    click.echo(table(scored["days"], [
+        ("date", "date", None, "<"), ("meals", "meals", None, ">"),
+        ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "daily GL", 1, ">"),
+        ("gl_class", "daily class", None, "<"), ("gi", "GI", 0, ">"),
+    ]))
+
+
+@cli.command()
+@click.argument("food")
+@click.option("--same", type=click.Choice(["weight", "carbs"]), default="weight", show_default=True,
+              help="Compare at the same grams, or at the same available carbohydrate")
+@click.option("-n", "--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@db_option
+@output_options
+@user_errors
+def swap(food, same, limit, db_path, as_json, as_csv):
+    """Suggest lower-GL foods from the same subgroup."""
+    from .output import table, to_csv, to_json
+    from .swaps import swaps
+
+    found = swaps(open_db(db_path), food, same=same, limit=limit)
+    if as_json:
+        click.echo(to_json(found))
+        return
+    columns = ["food_id", "description", "grams", "available_carbohydrate_g", "gi", "gi_method", "gl", "gl_saved"]
+    if as_csv:
+        click.echo(to_csv(found["alternatives"], columns), nl=False)
+        return
+    base = found["food"]
+    click.echo(f"{base['food_id']} {base['description']}: {base['grams']:g} g, GI {base['gi']:g} "
+               f"({base['gi_method']}), GL {base['gl']:.1f}; subgroup {found['subgroup']}")
+    for note in found["notes"]:
+        click.echo(f"Note: {note}")
+    if not found["alternatives"]:
+        click.echo("No lower-GL alternative in this subgroup.")
+        return
+    click.echo("")
+    click.echo(table(found["alternatives"], [
+        ("food_id", "food_id", None, "<"), ("description", "alternative", None, "<"),
+        ("grams", "grams", 0, ">"), ("available_carbohydrate_g", "avail. carbs g", 1, ">"),
+        ("gi", "GI", 0, ">"), ("gi_method", "GI method", None, "<"), ("gl", "GL", 1, ">"),
+        ("gl_saved", "GL saved", 1, ">"),
+    ]))
+
+
+@cli.command("gi-report")
+@db_option
+@output_options
+@user_errors
+def gi_report(db_path, as_json, as_csv):
+    """Report GI coverage by method and food group."""
+    from .output import table, to_csv, to_json
+    from .report import coverage
+
+    report = coverage(open_db(db_path))
+    if as_json:
+        click.echo(to_json(report))
+        return
+    if as_csv:
+        columns = list(report["by_group"][0].keys())
+        click.echo(to_csv(report["by_group"], columns), nl=False)
+        return
+    s = report["summary"]
+    click.echo(f"Foods: {s['foods']:,}; measurements: {s['measurements']:,}; links: {s['links']:,}")
+    click.echo(f"Foods matched directly: {s['direct_foods']:,}; directly or as a closely related food: "
+               f"{s['linked_foods']:,}")
+    click.echo("")
+    click.echo(table(report["by_method"], [
+        ("gi_method", "GI method", None, "<"), ("foods", "foods", None, ">"),
+        ("share", "share", 3, ">"), ("confidence", "confidence", None, "<"),
+    ]))
+    click.echo("")
+    methods = [m["gi_method"] for m in report["by_method"]]
+    click.echo(table(report["by_group"], [("food_group", "food group", None, "<"), ("foods", "foods", None, ">")]
+                     + [(m, m, None, ">") for m in methods]))

@@ -1,0 +1,119 @@
+"""Score a food diary (CSV: date, meal, and item or food_id,grams) per meal and per day.
+
+Vectorised with pandas: each distinct item text is parsed, matched and weighed
+once (diaries repeat themselves), then carbohydrate and GL are computed for all
+rows at once and summed per meal and per day. Meal GI is the carbohydrate-
+weighted mean (Wolever & Jenkins 1986); the daily class uses the daily GL
+thresholds (low < 80, high > 120).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+
+from .errors import GlyloadError
+
+REQUIRED = ("date", "meal")
+
+
+def read_diary(path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except UnicodeDecodeError:
+        raise GlyloadError(f"{path}: not a UTF-8 CSV file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise GlyloadError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})") from None
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise GlyloadError(f"{path}:1: missing column(s): {', '.join(missing)}")
+    has_item = "item" in frame.columns
+    has_ids = {"food_id", "grams"} <= set(frame.columns)
+    if not (has_item or has_ids):
+        raise GlyloadError(f"{path}:1: needs an item column or food_id and grams columns")
+    for column in ("item", "food_id", "grams"):
+        if column not in frame.columns:
+            frame[column] = ""
+    frame["line"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame:
+    """food_id and grams for text rows: each distinct text scored once."""
+    from .meal.parse import parse_item
+    from .meal.score import score_item
+
+    texts = frame.loc[frame["food_id"] == "", "item"]
+    resolved = {}
+    for text in pd.unique(texts):
+        if not text.strip():
+            line = int(frame.loc[(frame["item"] == text) & (frame["food_id"] == ""), "line"].iloc[0])
+            raise GlyloadError(f"{path}:{line}: needs an item or a food_id and grams")
+        try:
+            scored = score_item(conn, parse_item(text), first=first)
+        except GlyloadError as error:
+            line = int(frame.loc[frame["item"] == text, "line"].iloc[0])
+            raise GlyloadError(f"{path}:{line}: {error}") from None
+        resolved[text] = (scored["food_id"], scored["grams"])
+    mask = frame["food_id"] == ""
+    frame.loc[mask, "food_id"] = frame.loc[mask, "item"].map(lambda t: resolved[t][0])
+    frame.loc[mask, "grams"] = frame.loc[mask, "item"].map(lambda t: repr(resolved[t][1]))
+    return frame
+
+
+def score_diary(conn: sqlite3.Connection, path, first: bool = False) -> dict:
+    """Return {"meals": [...], "days": [...]} for a diary CSV."""
+    from .glycemic import daily_gl_class, gi_class, gl_class
+
+    frame = read_diary(path)
+    if frame.empty:
+        raise GlyloadError(f"{path}: the diary has no rows")
+    frame["food_id"] = frame["food_id"].str.strip()
+    frame = _resolve_items(conn, frame, path, first)
+    grams = pd.to_numeric(frame["grams"], errors="coerce")
+    bad = grams.isna() | ~np.isfinite(grams) | (grams <= 0) | (grams > 25_000)
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most 25000")
+    foods = pd.read_sql_query(
+        "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
+    merged = frame[["line", "date", "meal", "food_id"]].assign(grams=grams.to_numpy()).merge(
+        foods, on="food_id", how="left", validate="many_to_one")
+    unknown = merged["carb100"].isna()
+    if unknown.any():
+        row = merged[unknown].sort_values("line").iloc[0]
+        raise GlyloadError(f"{path}:{row['line']}: no food with id {row['food_id']!r}")
+    merged["carbs"] = merged["carb100"] * merged["grams"] / 100.0
+    merged["gl"] = merged["gi"] * merged["carbs"] / 100.0
+    merged["gi_carbs"] = merged["gi"] * merged["carbs"]
+    merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(["direct", "related"]), 0.0)
+    sums = ["grams", "carbs", "gl", "gi_carbs", "measured"]
+    meals = merged.groupby(["date", "meal"], sort=False)[sums].sum()
+    meals["items"] = merged.groupby(["date", "meal"], sort=False).size()
+    days = merged.groupby("date", sort=False)[sums].sum()
+    days["meals"] = meals.reset_index().groupby("date", sort=False).size()
+
+    def records(table, keys, classify):
+        out = []
+        for key, row in table.iterrows():
+            key = key if isinstance(key, tuple) else (key,)
+            gi = row["gi_carbs"] / row["carbs"] if row["carbs"] > 0 else None
+            record = dict(zip(keys, key))
+            record.update({
+                "items" if "meal" in keys else "meals": int(row["items" if "meal" in keys else "meals"]),
+                "grams": round(float(row["grams"]), 1),
+                "available_carbohydrate_g": round(float(row["carbs"]), 2),
+                "gl": round(float(row["gl"]), 2),
+                "gl_class": classify(float(row["gl"])),
+                "gi": None if gi is None else round(float(gi), 1),
+                "gi_class": None if gi is None else gi_class(float(gi)),
+                "measured_carb_share": None if row["carbs"] <= 0 else round(float(row["measured"] / row["carbs"]), 3),
+            })
+            out.append(record)
+        return out
+
+    return {"meals": records(meals, ("date", "meal"), gl_class),
+            "days": records(days, ("date",), daily_gl_class)}
