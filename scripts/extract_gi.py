@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from glyload.gi import MEASUREMENT_COLUMNS  # noqa: E402
 
-FOOTER_NAME = re.compile(r"\s*FS, Brand-Miller JC, Foster-Powell K, Buyken AE, Goletzke J\s*$")
-FOOTER_WORDS = re.compile(r"\s*(International tables|of glycemic|load values 2021\.?|tables)\s*$")
+FOOTER_NAME = re.compile(r"\s*(Atkinson )?FS, Brand-Miller JC, Foster-Powell K, Buyken AE, Goletzke( J)?\.?\s*$")
+FOOTER_WORDS = re.compile(r"\s*((J\. )?International tables|(J\. )?International|of glycemic|load values 2021\.?|tables)\s*$")
 MEAN_LABEL = re.compile(r"\s*([^()]*?), mean of \d+ foods\s*$")
 YEAR = re.compile(r"^(\d{4})\*?(?:\s*-\s*(\d{4}))?$")
 REFERENCE = re.compile(r"^[A-Z][A-Za-z ]*, (?:\d+(?:\.\d+)?h|time NS)$")
