@@ -319,9 +319,6 @@ def test_ensure_database_rebuilds_when_bundled_data_changes(tiny_bundle, tmp_pat
     assert query(db, "select carbohydrate_g from foods where food_id = '20045'") == [(28.175,)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "build.bundled_fingerprint() hashes only each bundled file's path and size, so an edit "
-    "that keeps the size (28.17 -> 28.18) is not noticed and ensure_database keeps the stale DB"))
 def test_ensure_database_notices_same_size_edit(tiny_bundle, tmp_path):
     db = tmp_path / "glyload.db"
     ensure_database(db, echo=lambda line: None)

@@ -143,9 +143,6 @@ def test_show_without_portions(tiny_db):
     assert json.loads(result.stdout)["per_100g"]["available_carbohydrate_g"] == 27.77
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py show: round(carbs * portion['grams'] / 100, 2) raises TypeError when the food's "
-    "available_carbohydrate_g is NULL (no nutrient 205 in the release), a traceback instead of output"))
 def test_show_food_without_carbohydrate_value(tiny_db):
     result = CliRunner().invoke(cli, ["show", "--db", str(tiny_db), "--json", "22996"])
     assert result.exit_code == 0, result.output
@@ -155,9 +152,6 @@ def test_show_food_without_carbohydrate_value(tiny_db):
     assert food["portions"][0]["available_carbohydrate_g"] is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli.py show (text): for a food without a GI the line prints Python's None as the class: "
-    "'GI: n/a (None); method: unknown; confidence: none'"))
 def test_show_text_unknown_gi_has_no_python_none(tiny_db):
     result = CliRunner().invoke(cli, ["show", "--db", str(tiny_db), "20045"])
     assert result.exit_code == 0, result.output

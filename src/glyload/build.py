@@ -65,7 +65,8 @@ def bundled_fingerprint() -> str:
     digest = hashlib.sha256(f"{__version__}:{SCHEMA_VERSION}".encode())
     root = data_dir()
     for path in bundled_files():
-        digest.update(f"{path.relative_to(root)}:{path.stat().st_size}".encode())
+        digest.update(f"{path.relative_to(root)}:".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -182,8 +182,8 @@ def show(food, db_path, as_json):
     row = food_record(open_db(db_path), food)
     carbs = row["available_carbohydrate_g"]
     for portion in row["portions"]:
-        portion["available_carbohydrate_g"] = round(carbs * portion["grams"] / 100, 2)
-        portion["gl"] = (None if row.get("gi") is None
+        portion["available_carbohydrate_g"] = None if carbs is None else round(carbs * portion["grams"] / 100, 2)
+        portion["gl"] = (None if row.get("gi") is None or carbs is None
                          else round(glycemic_load(row["gi"], portion["available_carbohydrate_g"]), 2))
     gi = {
         "gi": row.get("gi"),
@@ -205,7 +205,7 @@ def show(food, db_path, as_json):
             "common_names": row["common_names"],
             "manufacturer": row["manufacturer"],
             "per_100g": {key: row[key] for key, _, _ in PER_100G},
-            "gl_per_100g": None if gi["gi"] is None else round(glycemic_load(gi["gi"], carbs), 2),
+            "gl_per_100g": None if gi["gi"] is None or carbs is None else round(glycemic_load(gi["gi"], carbs), 2),
             "glycemic_index": gi,
             "portions": row["portions"],
         }))
@@ -215,9 +215,9 @@ def show(food, db_path, as_json):
     if row["common_names"]:
         click.echo(f"Also called: {row['common_names']}")
     if gi["method"]:
-        value = "n/a" if gi["gi"] is None else f"{gi['gi']:g}"
+        value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
-        click.echo(f"GI: {value} ({gi['gi_class']}); method: {gi['method']}; confidence: {gi['confidence']}"
+        click.echo(f"GI: {value}; method: {gi['method']}; confidence: {gi['confidence']}"
                    + (f"; International Tables 2021 entries: {sources}" if sources else ""))
         if gi["basis"]:
             click.echo(f"    {gi['basis']}")
