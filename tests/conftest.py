@@ -236,7 +236,7 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     first use and of stale databases build in milliseconds. Returns its ``data/`` root."""
     import shutil
 
-    from glyload import build, gi
+    from glyload import build, fingerprint, gi
     from glyload.sources.tidy import write_tidy
     from glyload.sources.usda import read_release
 
@@ -247,4 +247,5 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     shutil.copy(no_gi["gi_links"], root / "gi" / "links.csv")
     monkeypatch.setattr(build, "data_dir", lambda: root)
     monkeypatch.setattr(gi, "data_dir", lambda: root)
+    monkeypatch.setattr(fingerprint, "data_dir", lambda: root)
     return root

@@ -8,7 +8,6 @@ untouched and re-running is always safe.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +18,9 @@ import sqlite_utils
 from . import __version__
 from .glycemic import available_carbohydrate
 from .paths import data_dir
+from .fingerprint import SCHEMA_VERSION, bundled_fingerprint
 from .sources.records import UsdaData
 
-#: Bump when the schema or a derivation rule changes: bundled databases rebuild.
-SCHEMA_VERSION = "1"
 
 FOOD_COLUMNS = {
     "food_id": str,
@@ -52,22 +50,6 @@ class BuildReport:
     path: Path
     source: str
     counts: dict = field(default_factory=dict)
-
-
-def bundled_files() -> list[Path]:
-    """The bundled data files a default build reads."""
-    root = data_dir()
-    return sorted(p for p in root.rglob("*.csv") if p.is_file())
-
-
-def bundled_fingerprint() -> str:
-    """Identifies the bundled data and schema, to notice a stale default database."""
-    digest = hashlib.sha256(f"{__version__}:{SCHEMA_VERSION}".encode())
-    root = data_dir()
-    for path in bundled_files():
-        digest.update(f"{path.relative_to(root)}:".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def food_rows(data: UsdaData):

@@ -29,7 +29,7 @@ def ensure_database(path=None, echo=None) -> Path:
     bundled data) is rebuilt; one built from a user's own release or GI files
     is left alone. ``echo`` receives one line saying what happened (stderr).
     """
-    from .build import bundled_fingerprint, build_database
+    from .fingerprint import bundled_fingerprint
 
     path = Path(path) if path else default_db_path()
     echo = echo or (lambda line: print(line, file=sys.stderr))
@@ -43,6 +43,8 @@ def ensure_database(path=None, echo=None) -> Path:
         echo(f"glyload: bundled data changed since {path} was built; rebuilding it")
     else:
         echo(f"glyload: building the database at {path} from the bundled data (first use)")
+    from .build import build_database
+
     build_database(path)
     return path
 

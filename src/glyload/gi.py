@@ -389,9 +389,15 @@ def load_gi(db, data: GiData) -> dict:
     """Create gi_measurements and gi_links, add GI columns to foods, create views."""
     foods = {row["food_id"]: row for row in db.query(
         "select food_id, description, food_group, available_carbohydrate_g from foods")}
+    if data.source == "bundled":
+        # The bundled links name SR28 foods; a build from another release (SR Legacy
+        # dropped about 1,000 SR28 foods) keeps the links whose food it has.
+        data.links = [link for link in data.links if link.food_id in foods]
     for link in data.links:
         if link.food_id not in foods:
             raise DataError(*link.where, f"food_id {link.food_id!r} is not a food in the database")
+    used = {link.entry_no for link in data.links}
+    data.measurements = [m for m in data.measurements if m.entry_no in used or data.source != "bundled"]
     db["gi_measurements"].create(
         {"entry_no": int, "food": str, "country": str, "year": str, "tier": str, "gi": float,
          "gi_sem": float, "subjects": int, "reference_food": str, "carb_portion_g": float,

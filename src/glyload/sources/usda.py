@@ -52,6 +52,15 @@ NUTRIENT_UNITS = {"205": "g", "291": "g", "269": "g", "209": "g", "208": "kcal",
 Progress = Callable[[int], None]
 
 
+def decode(data: bytes) -> str:
+    """USDA documents Latin-1, but a few lines carry Windows-1252 quotes (0x91/0x92):
+    read cp1252, falling back to Latin-1 for bytes cp1252 leaves undefined."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def unquote(value: str) -> str:
     """``~text~`` -> ``text``; an empty or unquoted field is returned as is."""
     if len(value) >= 2 and value[0] == "~" and value[-1] == "~":
@@ -131,7 +140,7 @@ class Release:
                     done += len(data)
                     if number % 20000 == 0:
                         progress(done)
-                text = data.decode("latin-1").rstrip("\r\n")
+                text = decode(data).rstrip("\r\n")
                 if not text.strip():
                     continue
                 fields = text.split("^")
