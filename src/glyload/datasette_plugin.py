@@ -21,6 +21,7 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from datasette.version import __version__ as datasette_version
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import glycemic
@@ -172,5 +173,7 @@ async def score_page(datasette, request):
         "error": error,
         "result": None if result is None else display(result),
         "max_chars": MAX_MEAL_CHARS,
+        "metadata": datasette.metadata(),  # the footer's licence and sources
+        "datasette_version": datasette_version,
     }, request=request)
     return Response.html(html, status=status)

@@ -26,7 +26,7 @@ DATABASE_NAME = "glyload"
 SETTINGS = {
     "sql_time_limit_ms": 1000,  # any query, canned or typed, stops after 1 s
     "max_returned_rows": 1000,  # rows per JSON/HTML page of a query
-    "default_page_size": 50,
+    "default_page_size": 100,  # Datasette's default; ?_search=rice then lists 20045 on page one
     "allow_download": True,  # /glyload.db downloads the whole database
     "allow_csv_stream": True,  # ?_stream=on exports all rows of a table as one CSV
     "default_cache_ttl": 3600,  # the data only changes on redeploy

@@ -33,7 +33,7 @@ NEUTRAL = {
     "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
     "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
-    "vanilla", "original", "type", "white",
+    "vanilla", "original", "type", "white", "green",
 }
 
 #: Words of foods for particular people; only matched when typed.
@@ -97,6 +97,10 @@ class MatchError(GlyloadError):
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
     ("soy milk", "soymilk"),
+    ("chocolate milk", "milk chocolate fluid"),
+    ("jelly beans", "jellybeans"),
+    ("kiwi fruit", "kiwifruit"),
+    ("kiwi", "kiwifruit"),
     ("cornflakes", "corn flakes"),
     ("porridge", "oats cooked with water"),
     ("oatmeal", "oats"),
@@ -155,7 +159,7 @@ def score(query_words: list[str], row: dict) -> float:
     extra = desc - wanted - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food", "cereal"}
     value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words))
     value += 50 * coverage + 10
-    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names))
+    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL)
     value -= 15.0 * len((desc & NICHE) - wanted)
     asked = {p for p in PREPARATION if p in wanted}
     for prep in asked:
@@ -201,7 +205,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
         if unit:
             own = measures.get(row["food_id"], ())
             if has_measure(own, unit):
-                raw += 3
+                raw += 1
             elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
                 raw -= 6  # the food cannot be weighed in this unit
         row["_raw"] = raw

@@ -31,6 +31,10 @@ VOLUME_WORDS = {
 }
 #: Measures that mean "one of the thing" when no size is asked for.
 WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
+#: Household words that name the same kind of measure in USDA descriptions.
+ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
+           "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
+           "bottle": ("can or bottle",), "can": ("can or bottle",)}
 SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
 
 
@@ -142,6 +146,12 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     if found:
         chosen = _qualified(found, phrase)
         return Portion(quantity * per_unit(chosen), chosen["description"])
+    for alias in ALIASES.get(unit, ()):
+        similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())]
+        if similar:
+            chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+            note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"
+            return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
     if unit in SIZES:
         whole = default_portion(portions, item_only=True, phrase=phrase)
         if whole is not None:
