@@ -24,12 +24,12 @@ pooled SEM and the range of the measurements kept as its uncertainty.
 
 from __future__ import annotations
 
-import csv
 import math
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csvio import parse_number, read_csv
 from .errors import DataError
 from .paths import data_dir
 
@@ -106,50 +106,15 @@ class GiData:
     source: str = "bundled"
 
 
-def _csv_rows(path: Path, columns):
-    if not path.exists():
-        raise DataError(path, None, "missing file")
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise DataError(path, 1, "empty file, expected a header row")
-        missing = [c for c in columns if c not in header]
-        extra = [c for c in header if c not in columns]
-        if missing:
-            raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
-        if extra:
-            raise DataError(path, 1, f"unexpected column(s): {', '.join(extra)}")
-        for values in reader:
-            if not values:
-                continue
-            where = (str(path), reader.line_num)
-            if len(values) != len(header):
-                kind = "truncated line" if len(values) < len(header) else "extra fields"
-                raise DataError(*where, f"{kind}: expected {len(header)} fields, found {len(values)}")
-            yield where, {k: v.strip() for k, v in zip(header, values)}
-
-
 def _number(row, column, where, kind=float, required=False):
-    value = row[column]
-    if value == "":
-        if required:
-            raise DataError(*where, f"column {column} is required")
-        return None
-    try:
-        number = kind(value)
-    except ValueError:
-        raise DataError(*where, f"column {column}: {value!r} is not a{'n integer' if kind is int else ' number'}") from None
-    if isinstance(number, float) and not math.isfinite(number):
-        raise DataError(*where, f"column {column}: {value!r} is not a finite number")
-    return number
+    return parse_number(row[column], where, column, kind, required)
 
 
 def read_measurements(path) -> list[Measurement]:
     """Read and check a measurements CSV (layout: data/README.md)."""
     path = Path(path)
     out, seen = [], set()
-    for where, row in _csv_rows(path, MEASUREMENT_COLUMNS):
+    for where, row in read_csv(path, MEASUREMENT_COLUMNS):
         entry = _number(row, "entry_no", where, int, required=True)
         if entry in seen:
             raise DataError(*where, f"duplicate entry_no {entry}")
@@ -185,7 +150,7 @@ def read_links(path, entries: set) -> list[Link]:
     """Read and check a links CSV; every entry must be a known measurement."""
     path = Path(path)
     out, seen = [], set()
-    for where, row in _csv_rows(path, LINK_COLUMNS):
+    for where, row in read_csv(path, LINK_COLUMNS):
         entry = _number(row, "entry_no", where, int, required=True)
         if entry not in entries:
             raise DataError(*where, f"entry_no {entry} is not in the measurements file")

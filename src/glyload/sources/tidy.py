@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Iterator
 
-from ..errors import DataError
+from ..csvio import parse_number, read_csv
 from .records import (
     FOOD_COLUMNS,
     FOOD_GROUP_COLUMNS,
@@ -40,42 +39,8 @@ def format_number(value) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def read_csv(path: Path, columns: tuple) -> Iterator[tuple[tuple[str, int], dict]]:
-    """Yield ``((file, line), row)``; the header must name exactly ``columns``."""
-    if not path.exists():
-        raise DataError(path, None, "missing file")
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise DataError(path, 1, "empty file, expected a header row")
-        missing = [c for c in columns if c not in header]
-        extra = [c for c in header if c not in columns]
-        if missing:
-            raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
-        if extra:
-            raise DataError(path, 1, f"unexpected column(s): {', '.join(extra)}")
-        for values in reader:
-            line = reader.line_num
-            if not values:
-                continue
-            if len(values) != len(header):
-                kind = "truncated line" if len(values) < len(header) else "extra fields"
-                raise DataError(path, line, f"{kind}: expected {len(header)} fields, found {len(values)}")
-            yield (str(path), line), dict(zip(header, values))
-
-
 def number(row: dict, column: str, where) -> float | None:
-    value = row[column].strip()
-    if not value:
-        return None
-    try:
-        parsed = float(value)
-    except ValueError:
-        raise DataError(*where, f"column {column}: {value!r} is not a number") from None
-    if parsed != parsed or parsed in (float("inf"), float("-inf")):
-        raise DataError(*where, f"column {column}: {value!r} is not a finite number")
-    return parsed
+    return parse_number(row[column], where, column)
 
 
 def read_tidy(directory) -> UsdaData:

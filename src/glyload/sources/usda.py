@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..csvio import parse_number
 from ..errors import DataError
 from .records import (
     NUTRIENTS,
@@ -70,16 +71,7 @@ def unquote(value: str) -> str:
 
 def to_number(value: str, where: tuple[str, int], column: str) -> float | None:
     """Parse a numeric field; empty means missing (None)."""
-    value = unquote(value).strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise DataError(*where, f"column {column}: {value!r} is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise DataError(*where, f"column {column}: {value!r} is not a finite number")
-    return number
+    return parse_number(unquote(value), where, column)
 
 
 @dataclass
