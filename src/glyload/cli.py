@@ -277,7 +277,7 @@ def read_meal_file(path):
     import csv
 
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
     except UnicodeDecodeError:
         raise GlyloadError(f"{path}: not a UTF-8 text file") from None
@@ -365,7 +365,10 @@ def score(meal, meal_file, first, db_path, as_json, as_csv):
     elif meal:
         lines = [(item, "", None, None) for item in split_meal(" ".join(meal))]
     elif not sys.stdin.isatty():
-        data = sys.stdin.read()
+        try:
+            data = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise click.ClickException("stdin: not UTF-8 text") from None
         lines = [(item, f"stdin:{n}", None, None)
                  for n, line in enumerate(data.splitlines(), 1) for item in split_meal(line)]
     else:

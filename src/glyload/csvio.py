@@ -15,25 +15,32 @@ def read_csv(path, columns: tuple) -> Iterator[tuple[tuple[str, int], dict]]:
     path = Path(path)
     if not path.exists():
         raise DataError(path, None, "missing file")
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise DataError(path, 1, "empty file, expected a header row")
-        missing = [c for c in columns if c not in header]
-        extra = [c for c in header if c not in columns]
-        if missing:
-            raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
-        if extra:
-            raise DataError(path, 1, f"unexpected column(s): {', '.join(extra)}")
-        for values in reader:
-            if not values:
-                continue
-            where = (str(path), reader.line_num)
-            if len(values) != len(header):
-                kind = "truncated line" if len(values) < len(header) else "extra fields"
-                raise DataError(*where, f"{kind}: expected {len(header)} fields, found {len(values)}")
-            yield where, {k: v.strip() for k, v in zip(header, values)}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        try:
+            yield from _rows(path, csv.reader(handle), columns)
+        except UnicodeDecodeError:
+            raise DataError(path, None, "not UTF-8 text") from None
+
+
+def _rows(path, reader, columns):
+    """The checked rows of an open CSV reader."""
+    header = next(reader, None)
+    if header is None:
+        raise DataError(path, 1, "empty file, expected a header row")
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    if missing:
+        raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
+    if extra:
+        raise DataError(path, 1, f"unexpected column(s): {', '.join(extra)}")
+    for values in reader:
+        if not values:
+            continue
+        where = (str(path), reader.line_num)
+        if len(values) != len(header):
+            kind = "truncated line" if len(values) < len(header) else "extra fields"
+            raise DataError(*where, f"{kind}: expected {len(header)} fields, found {len(values)}")
+        yield where, {k: v.strip() for k, v in zip(header, values)}
 
 
 def parse_number(value: str, where, column: str, kind=float, required: bool = False):

@@ -21,7 +21,8 @@ REQUIRED = ("date", "meal")
 
 def read_diary(path) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
+                            skip_blank_lines=False, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise GlyloadError(f"{path}: not a UTF-8 CSV file") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -38,7 +39,8 @@ def read_diary(path) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = ""
     frame["line"] = np.arange(2, len(frame) + 2)
-    return frame
+    blank = (frame.drop(columns="line") == "").all(axis=1)
+    return frame[~blank].reset_index(drop=True)
 
 
 def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame:

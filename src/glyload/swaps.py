@@ -43,7 +43,7 @@ def swaps(conn: sqlite3.Connection, text: str, same: str = "weight", limit: int 
         alt_grams = grams if same == "weight" else carbs / row["available_carbohydrate_g"] * 100
         alt_carbs = row["available_carbohydrate_g"] * alt_grams / 100
         gl = glycemic_load(row["gi"], alt_carbs)
-        if gl < base_gl:
+        if round(base_gl - gl, 2) > 0:
             out.append({**row, "grams": round(alt_grams, 1), "available_carbohydrate_g": round(alt_carbs, 2),
                         "gl": round(gl, 2), "gl_saved": round(base_gl - gl, 2)})
     out.sort(key=lambda r: (-r["gl_saved"], r["food_id"]))

@@ -33,7 +33,7 @@ NEUTRAL = {
     "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
     "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
-    "vanilla", "original", "type", "white", "green",
+    "vanilla", "original", "type", "white",
 }
 
 #: Words of foods for particular people; only matched when typed.
@@ -65,7 +65,7 @@ PREPARATION = {
 #: Forms that change a food a lot; a food in such a form needs the user to say so.
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
-                 "cake"}
+                 "cake", "split"}
 
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
@@ -129,6 +129,9 @@ USUAL_FORM = re.compile(
     r"\d+ grams? protein per \d+ ounces?)\b")
 
 
+PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
 def expand(phrase: str) -> str:
     """Apply :data:`SYNONYMS` to whole words of ``phrase``."""
     text = " ".join(phrase.lower().split())
@@ -149,8 +152,12 @@ def head_words(description: str) -> set:
 def score(query_words: list[str], row: dict) -> float:
     """How well ``row`` answers the typed words (about 0-100, higher is better)."""
     plain = USUAL_FORM.sub(" ", row["description"].lower())
+    # Parentheses clarify ("(includes soft bread crumbs)", "(fat free or skim)"): their
+    # words can answer the query but do not count as extra words.
+    aside = " ".join(PARENTHESES.findall(plain))
+    plain = PARENTHESES.sub(" ", plain)
     desc_words = [w for w in normalise(plain) if not w.isdigit()]
-    names = normalise(row.get("common_names") or "")
+    names = normalise(row.get("common_names") or "") + normalise(aside)
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & (desc | set(names))
     coverage = len(present) / len(wanted) if wanted else 0.0

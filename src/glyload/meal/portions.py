@@ -74,6 +74,10 @@ def per_unit(portion: dict) -> float:
     return portion["grams"] / portion["amount"]
 
 
+def _is_volume(description: str) -> bool:
+    return any(_starts(description, words) for words in VOLUME_WORDS.values())
+
+
 def _starts(description: str, words: tuple) -> bool:
     text = description.lower()
     return any(re.match(rf"{re.escape(w)}\b", text) for w in words)
@@ -143,11 +147,14 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         found = exact or inside
     else:
         found = [p for p in portions if re.search(unit_re, p["description"].lower())]
+    # "cup slices" is a cup, not a slice.
+    found = [p for p in found if not _is_volume(p["description"])]
     if found:
         chosen = _qualified(found, phrase)
         return Portion(quantity * per_unit(chosen), chosen["description"])
     for alias in ALIASES.get(unit, ()):
-        similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())]
+        similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())
+                   and not _is_volume(p["description"])]
         if similar:
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"

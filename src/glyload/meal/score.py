@@ -102,7 +102,10 @@ def totals(items: list[dict]) -> dict:
     scored = [i for i in items if i["gi"] is not None]
     carbs = sum(i["_carbs"] for i in items)
     gl = glycemic.meal_glycemic_load((i["gi"], i["_carbs"]) for i in scored)
-    gi = glycemic.meal_glycemic_index((i["gi"], i["_carbs"]) for i in scored)
+    # GI 0 "not applicable" marks negligible carbohydrate: it adds 0 to GL but is no GI
+    # measurement, so it does not pull the meal's GI down.
+    gi = glycemic.meal_glycemic_index(
+        (i["gi"], i["_carbs"]) for i in scored if i["gi_method"] != "not applicable")
     measured = sum(i["_carbs"] for i in items if i["gi_method"] in MEASURED)
     low = sum(i["_range"][0] for i in scored)
     high = sum(i["_range"][1] for i in scored)

@@ -1,0 +1,185 @@
+"""Quantities and units to grams (``glyload.meal.portions``) against USDA's own household measures."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glyload.database import connect
+from glyload.meal.parse import MASS_GRAMS, VOLUME_ML, parse_item
+from glyload.meal.portions import PortionError, default_portion, food_portions, grams_for
+from glyload.meal.score import food_by_id
+
+
+@pytest.fixture(scope="module")
+def conn(built_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("portions") / "glyload.db"
+    shutil.copyfile(built_db, path)
+    connection = connect(path)
+    yield connection
+    connection.close()
+
+
+def weigh(conn, food_id: str, text: str):
+    """Grams of food ``food_id`` for the amount in ``text`` (matching left out)."""
+    return grams_for(conn, food_by_id(conn, food_id), parse_item(text))
+
+
+def measure(conn, food_id: str, description: str) -> float:
+    rows = [p for p in food_portions(conn, food_id) if p["description"] == description]
+    assert rows, (food_id, description)
+    return rows[0]["grams"] / rows[0]["amount"]
+
+
+# --- the food's own household measures ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("food_id", "text", "grams", "portion"), [
+    ("20045", "1 cup cooked white rice", 158.0, "cup"),
+    ("20045", "1/2 cup cooked white rice", 79.0, "cup"),
+    ("20045", "1 1/2 cups cooked white rice", 237.0, "cup"),
+    ("09003", "1 medium apple", 182.0, 'medium (3" dia)'),
+    ("09003", "1 large apple", 223.0, 'large (3-1/4" dia)'),
+    ("09003", "1 small apple", 149.0, 'small (2-3/4" dia)'),  # not "extra small" (101 g)
+    ("09040", "1 medium banana", 118.0, None),
+    ("18069", "2 slices white bread", 58.0, "slice"),
+    ("09326", "1 wedge watermelon", 286.0, None),
+    ("01077", "1 fl oz milk", 30.5, "fl oz"),
+])
+def test_own_measures(conn, food_id, text, grams, portion):
+    weighed = weigh(conn, food_id, text)
+    assert weighed.grams == pytest.approx(grams)
+    if portion is not None:
+        assert weighed.description == portion
+    assert weighed.notes == ()
+
+
+def test_qualifier_picks_the_matching_measure(conn):
+    """Apples have 'cup, quartered or chopped' (125 g) and 'cup slices' (109 g)."""
+    assert weigh(conn, "09003", "1 cup chopped apple").grams == 125.0
+    assert weigh(conn, "09003", "1 cup apple slices").grams == 109.0
+
+
+# --- mass units are universal -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "grams"), [
+    ("150 g rice", 150.0),
+    ("5 oz rice", 5 * 28.349523125),
+    ("1 lb rice", 453.59237),
+    ("0.25 kg rice", 250.0),
+    ("500 mg rice", 0.5),
+])
+def test_mass_units(conn, text, grams):
+    for food_id in ("20045", "05062", "04053"):  # any food, portions or not
+        weighed = weigh(conn, food_id, text)
+        assert weighed.grams == pytest.approx(grams)
+        assert weighed.description == ""
+
+
+# --- volume units convert through the food's own volume measure ----------------------------------
+
+
+def test_volume_converted_through_another_volume_measure(conn):
+    """Rice has only a cup measure: 2 tbsp = 2 x 14.79 ml at 158 g per 236.6 ml."""
+    weighed = weigh(conn, "20045", "2 tbsp cooked white rice")
+    assert weighed.grams == pytest.approx(2 * VOLUME_ML["tbsp"] * 158 / VOLUME_ML["cup"])
+    assert weighed.description == "cup"
+    assert len(weighed.notes) == 1 and "converted through" in weighed.notes[0]
+
+
+def test_millilitres_of_milk(conn):
+    weighed = weigh(conn, "01077", "250 ml milk")
+    assert weighed.grams == pytest.approx(250 * measure(conn, "01077", "cup") / VOLUME_ML["cup"])
+
+
+def test_volume_without_volume_measure_lists_portions(conn):
+    listed = food_portions(conn, "05062")
+    with pytest.raises(PortionError) as caught:
+        weigh(conn, "05062", "1 cup chicken breast")
+    message = str(caught.value)
+    assert "has no volume measure" in message and "'cup'" in message
+    for portion in listed:
+        assert f"{portion['description']} = {portion['grams']:g} g" in message
+
+
+def test_household_unit_the_food_lacks_lists_portions(conn):
+    with pytest.raises(PortionError) as caught:
+        weigh(conn, "01077", "1 glass milk")
+    message = str(caught.value)
+    assert "no 'glass' measure" in message
+    assert "1 cup = 244 g" in message
+
+
+# --- no unit: one default portion -------------------------------------------------------------------
+
+
+def test_no_unit_uses_a_medium_item(conn):
+    weighed = weigh(conn, "09003", "apple")
+    assert weighed.grams == 182.0
+    assert weighed.notes and weighed.notes[0].startswith("no amount given")
+
+
+def test_no_unit_with_a_count(conn):
+    assert weigh(conn, "09003", "3 apples").grams == 3 * 182.0
+
+
+def test_half_of_a_default_portion(conn):
+    whole = weigh(conn, "09037", "avocado").grams
+    assert weigh(conn, "09037", "half an avocado").grams == pytest.approx(whole / 2)
+
+
+def test_no_portions_and_no_unit_asks_for_grams(conn):
+    food_id = conn.execute(
+        "select food_id from foods f where not exists (select 1 from portions p where p.food_id = f.food_id) "
+        "order by food_id limit 1").fetchone()[0]
+    with pytest.raises(PortionError, match="give an amount in grams"):
+        weigh(conn, food_id, "1 thing")
+    assert weigh(conn, food_id, "100 g thing").grams == 100.0
+
+
+def test_default_portion_prefers_medium_then_unsized():
+    portions = [
+        {"seq": 1, "amount": 1, "description": "cup", "grams": 100},
+        {"seq": 2, "amount": 1, "description": "large", "grams": 300},
+        {"seq": 3, "amount": 1, "description": "medium", "grams": 200},
+    ]
+    assert default_portion(portions)["description"] == "medium"
+    assert default_portion(portions[:2])["description"] == "large"
+    assert default_portion(portions[:1])["description"] == "cup"
+    assert default_portion(portions[:1], item_only=True) is None
+    assert default_portion([]) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(quantity=st.integers(min_value=1, max_value=400).map(lambda n: n / 4))
+def test_grams_scale_with_quantity(conn, quantity):
+    weighed = weigh(conn, "20045", f"{quantity:g} cups cooked white rice")
+    assert weighed.grams == pytest.approx(quantity * 158.0)
+    assert weigh(conn, "20045", f"{quantity:g} g rice").grams == pytest.approx(quantity)
+
+
+# --- known problems -------------------------------------------------------------------------------
+
+
+def test_slice_is_not_a_cup_of_slices(conn):
+    try:
+        weighed = weigh(conn, "09003", "1 slice apple")
+    except PortionError:
+        return
+    assert not weighed.description.startswith("cup"), (weighed.description, weighed.grams)
+
+
+def test_piece_is_not_a_cup_of_slices(conn):
+    try:
+        weighed = weigh(conn, "09003", "1 piece apple")
+    except PortionError:
+        return
+    assert not weighed.description.startswith("cup"), (weighed.description, weighed.grams)
+
+
+def test_mass_units_table_matches_parse():
+    assert MASS_GRAMS["oz"] == pytest.approx(28.349523125)

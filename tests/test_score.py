@@ -1,0 +1,570 @@
+"""Meal scoring: ``score_meal`` (the JSON contract) and ``glyload score`` (table, JSON, CSV, files, stdin).
+
+Expected GL values are computed from the database's own GI for the food, never
+hard-coded: curators keep adding GI links, so a food's GI may change, while its
+USDA carbohydrate and portions do not.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import pty
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from glyload import glycemic
+from glyload.cli import cli
+from glyload.database import connect
+from glyload.errors import GlyloadError
+from glyload.meal.match import match_food
+from glyload.meal.score import ITEM_KEYS, TOTAL_KEYS, score_meal
+
+MEASURED = ("direct", "related")
+
+
+@pytest.fixture(scope="module")
+def db(built_db, tmp_path_factory) -> Path:
+    """A private copy of the session's bundled build.
+
+    Its fingerprint is blanked so ``ensure_database`` treats it as a user's own
+    build and never rebuilds it in the middle of the run (curators edit
+    ``data/gi`` while tests run).
+    """
+    path = tmp_path_factory.mktemp("score") / "glyload.db"
+    shutil.copyfile(built_db, path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("update glyload_meta set value = '' where key = 'fingerprint'")
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def conn(db):
+    connection = connect(db)
+    yield connection
+    connection.close()
+
+
+def food(conn, food_id: str) -> dict:
+    row = conn.execute("select * from foods where food_id = ?", (food_id,)).fetchone()
+    assert row is not None, food_id
+    return dict(row)
+
+
+def portions(conn, food_id: str) -> list[dict]:
+    return [dict(zip(("amount", "description", "grams"), r)) for r in conn.execute(
+        "select amount, description, grams from portions where food_id = ? order by seq", (food_id,))]
+
+
+def run(db, command, *args, input=None):
+    return CliRunner().invoke(cli, [command, "--db", str(db), *args], input=input)
+
+
+def assert_one_line_error(result, *fragments):
+    """Exit 1, nothing on stdout, one ``Error: ...`` line on stderr, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+def only_item(meal: dict) -> dict:
+    assert len(meal["items"]) == 1
+    return meal["items"][0]
+
+
+def expected_gl(gi, carbs):
+    return round(gi * carbs / 100, 2)
+
+
+# --- single items ------------------------------------------------------------------------------
+
+
+def test_cup_of_cooked_white_rice(conn):
+    rice = food(conn, "20045")
+    assert rice["available_carbohydrate_g"] == pytest.approx(27.77)
+    item = only_item(score_meal(conn, "1 cup cooked white rice"))
+    assert item["food_id"] == "20045"
+    assert item["food"] == rice["description"]
+    assert (item["quantity"], item["unit"], item["portion"]) == (1.0, "cup", "cup")
+    assert item["grams"] == 158.0
+    assert item["available_carbohydrate_g"] == 43.88  # 27.77 x 1.58
+    assert item["gi"] == rice["gi"]
+    assert item["gi_method"] == rice["gi_method"]
+    assert item["gi_confidence"] == rice["gi_confidence"]
+    assert item["gl"] == pytest.approx(expected_gl(rice["gi"], 27.77 * 1.58), abs=0.006)
+    assert item["gl_low"] <= item["gl"] <= item["gl_high"]
+    assert item["match_score"] >= 70
+    assert item["notes"] == []
+
+
+@pytest.mark.parametrize(("text", "food_id", "grams"), [
+    ("1 medium apple", "09003", 182.0),
+    ("1 medium banana", "09040", 118.0),
+])
+def test_medium_fruit(conn, text, food_id, grams):
+    item = only_item(score_meal(conn, text))
+    assert item["food_id"] == food_id
+    assert item["grams"] == grams
+    assert item["portion"].startswith("medium")
+    carbs = food(conn, food_id)["available_carbohydrate_g"] * grams / 100
+    assert item["available_carbohydrate_g"] == pytest.approx(round(carbs, 2))
+    assert item["gl"] == pytest.approx(expected_gl(item["gi"], carbs), abs=0.006)
+
+
+def test_two_slices_of_white_bread(conn):
+    item = only_item(score_meal(conn, "2 slices white bread"))
+    assert item["food"].lower().startswith("bread, white"), item["food"]
+    assert item["unit"] == "slice" and item["quantity"] == 2
+    assert "slice" in item["portion"]
+    per_slice = [p["grams"] / p["amount"] for p in portions(conn, item["food_id"])
+                 if p["description"] == item["portion"]]
+    assert per_slice, item["portion"]
+    assert item["grams"] == pytest.approx(2 * per_slice[0])
+
+
+@pytest.mark.parametrize(("text", "grams"), [
+    ("150 g cooked white rice", 150.0),
+    ("5 oz cooked white rice", 141.7),  # 5 x 28.349523125
+    ("1 lb cooked white rice", 453.6),
+    ("0.2 kg cooked white rice", 200.0),
+    ("cooked white rice 150 g", 150.0),
+])
+def test_mass_units(conn, text, grams):
+    item = only_item(score_meal(conn, text))
+    assert item["food_id"] == "20045"
+    assert item["grams"] == grams
+    assert item["portion"] == ""  # no household measure involved
+    assert item["available_carbohydrate_g"] == pytest.approx(27.77 * grams / 100, abs=0.01)
+
+
+def test_volume_unit_without_volume_portions_lists_portions(conn):
+    chicken = match_food(conn, "chicken breast", unit="cup").food
+    listed = portions(conn, chicken["food_id"])
+    assert listed, "the food needs portions for this test"
+    assert not any(p["description"].lower().startswith(("cup", "tbsp", "tsp", "fl oz")) for p in listed)
+    with pytest.raises(GlyloadError) as caught:
+        score_meal(conn, "1 cup chicken breast")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert chicken["description"] in message
+    assert "cup" in message and "its portions:" in message
+    for portion in listed:
+        assert f"{portion['amount']:g} {portion['description']} = {portion['grams']:g} g" in message
+
+
+def test_volume_unit_without_volume_portions_cli(db):
+    assert_one_line_error(run(db, "score", "1 cup chicken breast"), "its portions:")
+
+
+def test_explicit_food_id(conn):
+    item = only_item(score_meal(conn, "20045: 150 g"))
+    assert item["food_id"] == "20045"
+    assert item["grams"] == 150.0
+    assert item["match_score"] == 100.0
+    assert item["available_carbohydrate_g"] == pytest.approx(41.66, abs=0.01)  # 27.77 x 1.5
+
+
+def test_explicit_unknown_food_id(db, conn):
+    with pytest.raises(GlyloadError, match="99999"):
+        score_meal(conn, "99999: 100 g")
+    assert_one_line_error(run(db, "score", "99999: 100 g"), "no food with id '99999'")
+
+
+# --- meal totals ---------------------------------------------------------------------------------
+
+
+MEAL = "1 cup cooked white rice, 1 medium apple, 1 large egg, 1 cup milk, 2 slices white bread"
+
+
+def test_meal_totals(conn):
+    meal = score_meal(conn, MEAL)
+    items, totals = meal["items"], meal["totals"]
+    assert [i["input"] for i in items] == [t.strip() for t in MEAL.split(",")]
+    assert all(i["gi"] is not None for i in items)
+    carbs = [food(conn, i["food_id"])["available_carbohydrate_g"] * i["grams"] / 100 for i in items]
+    total_carbs = sum(carbs)
+    gl = sum(i["gi"] * c / 100 for i, c in zip(items, carbs))
+    # Meal GI leaves out "not applicable" items (GI 0 marks negligible carbohydrate).
+    rated = [(i["gi"], c) for i, c in zip(items, carbs) if i["gi_method"] != "not applicable"]
+    gi = sum(g * c for g, c in rated) / sum(c for _, c in rated)
+    measured = sum(c for i, c in zip(items, carbs) if i["gi_method"] in MEASURED)
+
+    assert totals["grams"] == pytest.approx(sum(i["grams"] for i in items))
+    assert totals["available_carbohydrate_g"] == pytest.approx(total_carbs, abs=0.01)
+    # GL is the sum of the items' GL; GI the carbohydrate-weighted mean of their GI.
+    assert totals["gl"] == pytest.approx(gl, abs=0.01)
+    assert totals["gl"] == pytest.approx(sum(i["gl"] for i in items), abs=0.005 * len(items))
+    assert totals["gi"] == pytest.approx(gi, abs=0.05)
+    assert min(g for g, _ in rated) <= totals["gi"] <= max(g for g, _ in rated)
+    assert totals["gl_low"] == pytest.approx(sum(i["gl_low"] for i in items), abs=0.005 * len(items))
+    assert totals["gl_high"] == pytest.approx(sum(i["gl_high"] for i in items), abs=0.005 * len(items))
+    assert totals["gl_low"] <= totals["gl"] <= totals["gl_high"]
+    assert totals["gl_class"] == glycemic.gl_class(totals["gl"])
+    assert totals["gi_class"] == glycemic.gi_class(totals["gi"])
+    assert totals["measured_carb_share"] == pytest.approx(measured / total_carbs, abs=0.001)
+    assert 0 <= totals["measured_carb_share"] <= 1
+
+
+def test_meal_of_one_item_totals_equal_the_item(conn):
+    meal = score_meal(conn, "1 cup cooked white rice")
+    item, totals = meal["items"][0], meal["totals"]
+    assert totals["gl"] == item["gl"]
+    assert totals["gi"] == pytest.approx(item["gi"], abs=0.05)
+    assert totals["grams"] == item["grams"]
+    assert totals["measured_carb_share"] == (1.0 if item["gi_method"] in MEASURED else 0.0)
+
+
+def test_egg_alone(conn):
+    """An egg has GI "not applicable" (stored as 0) but 0.72 g/100 g of available carbohydrate:
+    the meal GL is 0, and a meal with only "not applicable" foods has no GI."""
+    meal = score_meal(conn, "1 large egg")
+    item, totals = meal["items"][0], meal["totals"]
+    assert item["gi_method"] == "not applicable"
+    assert item["gi"] == 0.0 and item["gl"] == 0.0
+    assert item["available_carbohydrate_g"] > 0
+    assert totals["gl"] == 0.0 and totals["gl_class"] == "low"
+    assert totals["gi"] is None
+    assert totals["gi_class"] is None
+    assert totals["measured_carb_share"] == 0.0
+
+
+def test_meal_without_carbohydrate_has_no_gi(db, conn):
+    meal = score_meal(conn, "1 tbsp olive oil")
+    item, totals = meal["items"][0], meal["totals"]
+    assert item["available_carbohydrate_g"] == 0.0
+    assert totals["gl"] == 0.0 and totals["gl_class"] == "low"
+    assert totals["gi"] is None and totals["gi_class"] is None
+    assert totals["measured_carb_share"] is None
+    result = run(db, "score", "1 tbsp olive oil")
+    assert result.exit_code == 0, result.output
+    assert "Meal GI: n/a" in result.stdout
+
+
+# --- CLI output -------------------------------------------------------------------------------
+
+
+def test_cli_table(db, conn):
+    meal = score_meal(conn, "1 cup cooked white rice, 1 medium apple")
+    result = run(db, "score", "1 cup cooked white rice, 1 medium apple")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["item", "food"]
+    for item in meal["items"]:
+        line = next(l for l in lines if l.startswith(item["input"]))
+        assert item["food_id"] in line
+        assert f"{item['gl']:.1f}" in line
+        assert item["gi_method"] in line
+    total = next(l for l in lines if l.startswith("meal "))
+    assert f"{meal['totals']['gl']:.1f}" in total
+    totals = meal["totals"]
+    assert f"Glycemic load: {totals['gl']:.1f} ({totals['gl_class']}" in out
+    assert f"Meal GI: {totals['gi']:g} ({totals['gi_class']})" in out
+    assert f"Carbohydrate with a measured GI: {totals['measured_carb_share'] * 100:.0f}%" in out
+
+
+def test_cli_table_shows_notes(db):
+    result = run(db, "score", "apple")
+    assert result.exit_code == 0, result.output
+    assert "Note 1 (apple): no amount given" in result.stdout
+
+
+def test_cli_json_contract(db, conn):
+    text = "1 cup cooked white rice, 1 medium apple, 1 large egg"
+    result = run(db, "score", "--json", text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["items", "totals"]
+    assert len(data["items"]) == 3
+    for item in data["items"]:
+        assert list(item) == list(ITEM_KEYS)
+        assert isinstance(item["notes"], list)
+    assert list(data["totals"]) == list(TOTAL_KEYS)
+    assert data == json.loads(json.dumps(score_meal(conn, text)))
+
+
+def test_cli_csv(db):
+    result = run(db, "score", "--csv", "1 cup cooked white rice, apple")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == list(ITEM_KEYS)
+    assert len(rows) == 3
+    by_name = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert by_name[0]["food_id"] == "20045" and by_name[0]["grams"] == "158.0"
+    assert by_name[1]["food_id"] == "09003"
+    assert by_name[1]["notes"].startswith("no amount given")  # notes joined into one cell
+
+
+def test_cli_json_and_csv_together_is_a_usage_error(db):
+    result = run(db, "score", "--json", "--csv", "1 medium apple")
+    assert result.exit_code == 2
+    assert "cannot be used together" in result.stderr
+
+
+def test_cli_stdin(db):
+    result = run(db, "score", "--json", input="1 cup cooked white rice\n\n1 medium apple, 1 large egg\n")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [i["food_id"] for i in items] == ["20045", "09003", "01123"]
+
+
+def test_cli_stdin_error_names_line(db):
+    result = run(db, "score", input="1 cup cooked white rice\n3 blorps of rice\n")
+    assert_one_line_error(result, "stdin:2:", "blorps")
+
+
+def test_cli_file_one_item_per_line(db, tmp_path):
+    path = tmp_path / "meal.txt"
+    path.write_text("1 cup cooked white rice\n\n1 medium apple, 1 large egg\n", encoding="utf-8")
+    result = run(db, "score", "--json", "--file", str(path))
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [i["food_id"] for i in items] == ["20045", "09003", "01123"]
+
+
+def test_cli_file_error_names_file_and_line(db, tmp_path):
+    path = tmp_path / "meal.txt"
+    path.write_text("1 cup cooked white rice\n\n3 blorps of rice\n", encoding="utf-8")
+    assert_one_line_error(run(db, "score", "--file", str(path)), f"{path}:3:", "blorps")
+
+
+def test_cli_file_csv_food_id_grams(db, conn, tmp_path):
+    path = tmp_path / "meal.csv"
+    path.write_text("food_id,grams\n20045,150\n09003, 100\n", encoding="utf-8")
+    result = run(db, "score", "--json", "-f", str(path))
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [(i["food_id"], i["grams"]) for i in items] == [("20045", 150.0), ("09003", 100.0)]
+    apple = food(conn, "09003")
+    assert items[1]["available_carbohydrate_g"] == pytest.approx(apple["available_carbohydrate_g"], abs=0.01)
+
+
+def test_cli_file_csv_item_column(db, tmp_path):
+    path = tmp_path / "meal.csv"
+    path.write_text('note,item\nlunch,1 cup cooked white rice\nsnack,"1 medium apple"\n', encoding="utf-8")
+    result = run(db, "score", "--json", "-f", str(path))
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [(i["food_id"], i["grams"]) for i in items] == [("20045", 158.0), ("09003", 182.0)]
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("food_id,grams\n20045,150\n20045,abc\n", ":3: grams 'abc' is not a number"),
+    ("food_id,grams\n99999,100\n", ":2: no food with id '99999'"),
+    ("food_id,grams\n20045,0\n", ":2:"),
+    ("food_id,grams\n20045,-5\n", ":2:"),
+    ("food_id,grams\n20045,nan\n", ":2:"),
+    ("food_id,grams\n20045,1e308\n", ":2:"),
+    ("item,grams\n,\n", ":2: needs an item"),
+])
+def test_cli_file_csv_bad_rows(db, tmp_path, content, fragment):
+    path = tmp_path / "meal.csv"
+    path.write_text(content, encoding="utf-8")
+    assert_one_line_error(run(db, "score", "-f", str(path)), f"{path}{fragment}")
+
+
+def test_cli_meal_and_file_together_is_a_usage_error(db, tmp_path):
+    path = tmp_path / "meal.txt"
+    path.write_text("1 medium apple\n", encoding="utf-8")
+    result = run(db, "score", "-f", str(path), "1 medium apple")
+    assert result.exit_code == 2
+
+
+def test_cli_no_meal_at_all_is_a_usage_error(db, tmp_path):
+    """No argument, no --file and a terminal on stdin: nothing to score (exit 2)."""
+    glyload = Path(sys.executable).with_name("glyload")
+    if not glyload.exists():
+        pytest.skip("glyload script not installed beside the interpreter")
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run([str(glyload), "score", "--db", str(db)], stdin=secondary,
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "GLYLOAD_DB": str(tmp_path / "unused.db")})
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert proc.returncode == 2, proc.stderr
+    assert "give a meal" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_empty_stdin_is_an_empty_meal(db):
+    assert_one_line_error(run(db, "score", input=""), "empty meal")
+
+
+# --- bad input: exit 1 and one line, never a traceback ----------------------------------------
+
+
+def test_bad_input_empty_meal(db):
+    assert_one_line_error(run(db, "score", ""), "empty meal")
+
+
+def test_bad_input_only_separators(db):
+    assert_one_line_error(run(db, "score", " , ;, "), "empty meal")
+
+
+def test_bad_input_only_a_number(db):
+    assert_one_line_error(run(db, "score", "42"), "no food named", '"42"')
+
+
+@pytest.mark.parametrize("text", ["0 g rice", "0 cups cooked rice", "0 medium apples", "0.0 oz rice"])
+def test_bad_input_zero_quantity(db, text):
+    assert_one_line_error(run(db, "score", text), "more than zero")
+
+
+@pytest.mark.parametrize("text", ["-1 g rice", "-2 medium apples", "-0.5 cup cooked rice"])
+def test_bad_input_negative_quantity(db, text):
+    assert_one_line_error(run(db, "score", "--", text), "more than zero")
+
+
+def test_bad_input_huge_quantity(db):
+    assert_one_line_error(run(db, "score", "1e308 g rice"), "too large")
+
+
+def test_bad_input_implausible_mass_by_household_measure(db):
+    assert_one_line_error(run(db, "score", "1000 cups cooked white rice"))
+
+
+def test_bad_input_unknown_unit(db):
+    assert_one_line_error(run(db, "score", "3 blorps of rice"), 'unknown unit "blorps"')
+
+
+def test_bad_input_very_long_line(db):
+    text = ("rice " * 2000)[:10_000]
+    assert len(text) == 10_000
+    line = assert_one_line_error(run(db, "score", text), "too long")
+    assert len(line) < 300  # the item is quoted shortened, not echoed whole
+
+
+def test_bad_input_very_long_line_in_file(db, tmp_path):
+    path = tmp_path / "meal.txt"
+    path.write_text("1 medium apple\n" + "x" * 10_000 + "\n", encoding="utf-8")
+    assert_one_line_error(run(db, "score", "-f", str(path)), f"{path}:2:", "too long")
+
+
+def test_bad_input_control_characters(db):
+    assert_one_line_error(run(db, "score", "\x00\x01rice"), "control character")
+
+
+def test_bad_input_control_characters_on_stdin(db):
+    assert_one_line_error(run(db, "score", input=b"\x00\x01rice\n\x07\x1b[2J\n"),
+                          "stdin:1:", "control character")
+
+
+def test_bad_input_binary_junk_on_stdin(db):
+    result = run(db, "score", input=b"1 cup cooked white rice\xff\xfe\x89PNG\n")
+    assert_one_line_error(result)
+
+
+@pytest.mark.parametrize("text", [
+    "rice'; drop table foods; --",
+    "rice\"; drop table foods; --",
+    "rice' or '1'='1",
+    "rice) union select * from foods --",
+    'rice" OR "apple',
+    "rice* NEAR(apple)",
+    "cooked white rice --",
+])
+def test_bad_input_sql_metacharacters(db, text):
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = run(db, "score", "--json", text)
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1), result.output
+    assert isinstance(result.exception, (SystemExit, type(None))), repr(result.exception)
+    if result.exit_code == 1:
+        assert_one_line_error(result)
+    else:
+        assert all(i["food_id"] for i in json.loads(result.stdout)["items"])
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    check = sqlite3.connect(db)
+    try:
+        assert check.execute("select count(*) from foods").fetchone()[0] == 8789
+    finally:
+        check.close()
+
+
+def test_sql_metacharacters_in_one_item_scores_the_food(conn):
+    item = only_item(score_meal(conn, "1 cup 'cooked white rice' --"))
+    assert item["food_id"] == "20045"
+
+
+def test_bad_input_file_is_a_directory(db, tmp_path):
+    """click rejects a directory for --file before glyload runs: a usage error (exit 2)."""
+    result = run(db, "score", "-f", str(tmp_path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "is a directory" in result.stderr
+
+
+def test_bad_input_file_is_binary(db, tmp_path):
+    path = tmp_path / "meal.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    assert_one_line_error(run(db, "score", "-f", str(path)), "not a UTF-8 text file")
+
+
+def test_bad_input_file_is_binary_utf8_junk(db, tmp_path):
+    path = tmp_path / "meal.bin"
+    path.write_bytes(b"\x00\x01\x02rice\x03\n")
+    assert_one_line_error(run(db, "score", "-f", str(path)), f"{path}:1:", "control character")
+
+
+def test_bad_input_missing_file(db, tmp_path):
+    result = run(db, "score", "-f", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_bad_input_empty_file(db, tmp_path):
+    path = tmp_path / "meal.txt"
+    path.write_text("", encoding="utf-8")
+    assert_one_line_error(run(db, "score", "-f", str(path)), "empty meal")
+
+
+def test_cli_file_csv_with_byte_order_mark(db, tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("food_id,grams\n20045,150\n".encode("utf-8-sig"))
+    result = run(db, "score", "--json", "-f", str(path))
+    assert result.exit_code == 0, result.output
+    assert [i["food_id"] for i in json.loads(result.stdout)["items"]] == ["20045"]
+
+
+# --- weak matches ------------------------------------------------------------------------------
+
+
+def test_weak_match_errors_with_suggestions(db, conn):
+    with pytest.raises(GlyloadError) as caught:
+        score_meal(conn, "cheerios")
+    assert "did you mean" in str(caught.value)
+    line = assert_one_line_error(run(db, "score", "cheerios"), "did you mean", "--first")
+    assert "08013" in line  # Cereals ready-to-eat, GENERAL MILLS, CHEERIOS
+
+
+def test_first_accepts_a_weak_match(db):
+    result = run(db, "score", "--first", "--json", "cheerios")
+    assert result.exit_code == 0, result.output
+    item = json.loads(result.stdout)["items"][0]
+    assert item["food_id"] == "08013"
+    assert item["match_score"] < 70
+    assert any(n.startswith("weak match") for n in item["notes"])
+
+
+def test_unknown_food_errors(db):
+    assert_one_line_error(run(db, "score", "1 cup xqzzyv"), "no food matches")
