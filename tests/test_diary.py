@@ -105,11 +105,15 @@ def expected_sums(scored, key):
     out = {}
     for name, items in groups.items():
         carbs = sum(i["available_carbohydrate_g"] for i in items)
+        rated = [i for i in items if i["gi_method"] != "not applicable"]
+        rated_carbs = sum(i["available_carbohydrate_g"] for i in rated)
         out[name] = {
             "grams": sum(i["grams"] for i in items),
             "carbs": carbs,
             "gl": sum(i["gi"] * i["available_carbohydrate_g"] / 100 for i in items),
-            "gi": None if carbs == 0 else sum(i["gi"] * i["available_carbohydrate_g"] for i in items) / carbs,
+            # Meal GI leaves out "not applicable" items, as the meal scorer does.
+            "gi": None if rated_carbs == 0 else sum(
+                i["gi"] * i["available_carbohydrate_g"] for i in rated) / rated_carbs,
             "measured": sum(i["available_carbohydrate_g"] for i in items if i["gi_method"] in ("direct", "related")),
             "items": len(items),
         }

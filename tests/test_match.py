@@ -207,11 +207,7 @@ def test_unit_prefers_foods_with_that_measure(conn):
 
 @pytest.mark.parametrize(("phrase", "check", "why"), [
     pytest.param("white bread", lambda d: d.startswith("bread, white"), "plain white bread"),
-    pytest.param("tomatoes", lambda d: "red" in d.split(", "),
-                 "ripe red tomatoes (11529)",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "match.py: 'tomatoes' -> 11527 'Tomatoes, green, raw' ('green' is now in NEUTRAL) "
-                     "instead of 11529 'Tomatoes, red, ripe, raw, year round average'"))),
+    pytest.param("tomatoes", lambda d: "red" in d.split(", "), "ripe red tomatoes (11529)"),
     pytest.param("mayonnaise", lambda d: "tofu" not in d,
                  "ordinary mayonnaise (04025)",
                  marks=pytest.mark.xfail(strict=True, reason=(

@@ -384,31 +384,39 @@ def score(meal, meal_file, first, db_path, as_json, as_csv):
 @user_errors
 def diary(diary_file, first, db_path, as_json, as_csv):
     """Score a food diary CSV per meal and per day."""
-    from .diary import score_diary
-    from .output import table, to_csv, to_json
+    from .diary import records, score_diary_frames
+    from .output import frame_table, to_json
 
-    scored = score_diary(open_db(db_path), diary_file, first=first)
+    meals, days = score_diary_frames(open_db(db_path), diary_file, first=first)
     if as_json:
-        click.echo(to_json(scored))
+        click.echo(to_json({"meals": records(meals), "days": records(days)}))
         return
-    columns = ["level", "date", "meal", "items", "grams", "available_carbohydrate_g", "gl",
-               "gl_class", "gi", "gi_class", "measured_carb_share"]
     if as_csv:
-        rows = [dict(m, level="meal") for m in scored["meals"]]
-        rows += [dict(d, level="day", meal="", items=d["meals"]) for d in scored["days"]]
-        click.echo(to_csv(rows, columns), nl=False)
+        columns = ["level", "date", "meal", "items", "grams", "available_carbohydrate_g", "gl",
+                   "gl_class", "gi", "gi_class", "measured_carb_share"]
+        both = pd_concat_levels(meals, days)
+        click.echo(both.to_csv(index=False, columns=columns, lineterminator="\n"), nl=False)
         return
-    click.echo(table(scored["meals"], [
+    click.echo(frame_table(meals, [
         ("date", "date", None, "<"), ("meal", "meal", None, "<"), ("items", "items", None, ">"),
         ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "GL", 1, ">"),
         ("gl_class", "GL class", None, "<"), ("gi", "GI", 0, ">"), ("gi_class", "GI class", None, "<"),
     ]))
     click.echo("")
-    click.echo(table(scored["days"], [
+    click.echo(frame_table(days, [
         ("date", "date", None, "<"), ("meals", "meals", None, ">"),
         ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "daily GL", 1, ">"),
         ("gl_class", "daily class", None, "<"), ("gi", "GI", 0, ">"),
     ]))
+
+
+def pd_concat_levels(meals, days):
+    """Meals then days in one table, told apart by ``level``."""
+    import pandas as pd
+
+    return pd.concat([meals.assign(level="meal"),
+                      days.rename(columns={"meals": "items"}).assign(level="day", meal="")],
+                     ignore_index=True)
 
 
 @cli.command()

@@ -66,10 +66,39 @@ def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame
     return frame
 
 
-def score_diary(conn: sqlite3.Connection, path, first: bool = False) -> dict:
-    """Return {"meals": [...], "days": [...]} for a diary CSV."""
-    from .glycemic import daily_gl_class, gi_class, gl_class
+def _classes(values: pd.Series, low, high) -> np.ndarray:
+    """Vectorised class names: ``low`` and ``high`` are boolean tests on ``values``."""
+    named = np.select([low(values), high(values)], ["low", "high"], default="medium").astype(object)
+    named[values.isna().to_numpy()] = None
+    return named
 
+
+def _summary(table: pd.DataFrame, count: str, daily: bool) -> pd.DataFrame:
+    """Final columns of a grouped sum table (per meal or per day)."""
+    from .glycemic import DAILY_GL_HIGH_ABOVE, DAILY_GL_LOW_BELOW, GI_HIGH_MIN, GI_LOW_MAX, GL_HIGH_MIN, GL_LOW_MAX
+
+    out = table.reset_index()
+    carbs = out["carbs"]
+    gi = (out["gi_carbs"] / out["rated_carbs"]).where(out["rated_carbs"] > 0)
+    if daily:
+        gl_class = _classes(out["gl"], lambda v: v < DAILY_GL_LOW_BELOW, lambda v: v > DAILY_GL_HIGH_ABOVE)
+    else:
+        gl_class = _classes(out["gl"], lambda v: v <= GL_LOW_MAX, lambda v: v >= GL_HIGH_MIN)
+    return pd.DataFrame({
+        **{k: out[k] for k in ("date", "meal") if k in out.columns},
+        count: out[count].astype(int),
+        "grams": out["grams"].round(1),
+        "available_carbohydrate_g": carbs.round(2),
+        "gl": out["gl"].round(2),
+        "gl_class": gl_class,
+        "gi": gi.round(1),
+        "gi_class": _classes(gi, lambda v: v <= GI_LOW_MAX, lambda v: v >= GI_HIGH_MIN),
+        "measured_carb_share": (out["measured"] / carbs).where(carbs > 0).round(3),
+    })
+
+
+def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-meal and per-day tables for a diary CSV."""
     frame = read_diary(path)
     if frame.empty:
         raise GlyloadError(f"{path}: the diary has no rows")
@@ -90,32 +119,26 @@ def score_diary(conn: sqlite3.Connection, path, first: bool = False) -> dict:
         raise GlyloadError(f"{path}:{row['line']}: no food with id {row['food_id']!r}")
     merged["carbs"] = merged["carb100"] * merged["grams"] / 100.0
     merged["gl"] = merged["gi"] * merged["carbs"] / 100.0
-    merged["gi_carbs"] = merged["gi"] * merged["carbs"]
+    # Meal GI leaves out "not applicable" foods, as the meal scorer does.
+    rated = merged["gi_method"].ne("not applicable") & merged["gi"].notna()
+    merged["rated_carbs"] = merged["carbs"].where(rated, 0.0)
+    merged["gi_carbs"] = (merged["gi"] * merged["carbs"]).where(rated, 0.0)
     merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(["direct", "related"]), 0.0)
-    sums = ["grams", "carbs", "gl", "gi_carbs", "measured"]
-    meals = merged.groupby(["date", "meal"], sort=False)[sums].sum()
-    meals["items"] = merged.groupby(["date", "meal"], sort=False).size()
+    sums = ["grams", "carbs", "gl", "gi_carbs", "rated_carbs", "measured"]
+    grouped = merged.groupby(["date", "meal"], sort=False)
+    meals = grouped[sums].sum()
+    meals["items"] = grouped.size()
     days = merged.groupby("date", sort=False)[sums].sum()
     days["meals"] = meals.reset_index().groupby("date", sort=False).size()
+    return _summary(meals, "items", daily=False), _summary(days, "meals", daily=True)
 
-    def records(table: pd.DataFrame, count: str, classify) -> list[dict]:
-        """Vectorised: one dict per row of a grouped sum table."""
-        out = table.reset_index()
-        carbs = out["carbs"]
-        gi = (out["gi_carbs"] / carbs).where(carbs > 0)
-        gl_values = out["gl"].to_numpy()
-        result = pd.DataFrame({
-            **{k: out[k] for k in out.columns if k in ("date", "meal")},
-            count: out[count].astype(int),
-            "grams": out["grams"].round(1),
-            "available_carbohydrate_g": carbs.round(2),
-            "gl": out["gl"].round(2),
-            "gl_class": [classify(float(v)) for v in gl_values],
-            "gi": gi.round(1),
-            "gi_class": [None if v != v else gi_class(float(v)) for v in gi.to_numpy()],
-            "measured_carb_share": (out["measured"] / carbs).where(carbs > 0).round(3),
-        })
-        result = result.astype(object).where(result.notna(), None)
-        return result.to_dict("records")
 
-    return {"meals": records(meals, "items", gl_class), "days": records(days, "meals", daily_gl_class)}
+def records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready dicts (NaN as None)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def score_diary(conn: sqlite3.Connection, path, first: bool = False) -> dict:
+    """Return {"meals": [...], "days": [...]} for a diary CSV."""
+    meals, days = score_diary_frames(conn, path, first)
+    return {"meals": records(meals), "days": records(days)}

@@ -55,3 +55,27 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
     for row in rows:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
     return buffer.getvalue()
+
+
+def frame_table(frame, columns: list[tuple]) -> str:
+    """:func:`table` for a pandas DataFrame, formatted column by column (large diaries)."""
+    import pandas as pd
+
+    cells, widths = [], []
+    for key, heading, digits, align in columns:
+        values = frame[key]
+        if digits is not None:
+            text = values.map(lambda v: "" if v is None or v != v else f"{v:.{digits}f}")
+        else:
+            text = values.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+        width = max(len(heading), int(text.str.len().max()) if len(text) else 0)
+        text = text.str.rjust(width) if align == ">" else text.str.ljust(width)
+        cells.append(text)
+        widths.append(width)
+    header = "  ".join(f"{h:{a}{w}}" for (_, h, _, a), w in zip(columns, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = cells[0]
+    for column in cells[1:]:
+        body = body + "  " + column
+    lines = pd.concat([pd.Series([header, rule]), body.str.rstrip()], ignore_index=True)
+    return "\n".join(lines)

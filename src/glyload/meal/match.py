@@ -33,7 +33,7 @@ NEUTRAL = {
     "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
     "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
-    "vanilla", "original", "type", "white",
+    "vanilla", "original", "type", "white", "ripe", "red",
 }
 
 #: Words of foods for particular people; only matched when typed.
@@ -125,9 +125,13 @@ SYNONYMS = (
 #: Phrases in SR descriptions that only name the usual form (cut before scoring).
 USUAL_FORM = re.compile(
     r"\b(without added salt|without salt|with salt|with added salt|with skin|"
-    r"all commercial varieties|commercially prepared|ready-to-eat|"
+    r"all commercial varieties|commercially prepared|ready-to-eat|year round average|"
     r"\d+ grams? protein per \d+ ounces?)\b")
 
+
+#: How a food is cut says which measure to use (portions.py), not which food it is.
+CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "halved",
+        "quartered", "pieces", "minced", "crushed", "wedges"}
 
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
@@ -193,7 +197,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
     With ``unit`` (a volume or household word), foods that have that measure
     rank above foods that would need a conversion or cannot take it.
     """
-    phrase = expand(phrase)
+    phrase = " ".join(w for w in expand(phrase).split() if w not in CUTS)
     rows = candidates(conn, phrase)
     if not rows:
         return []

@@ -83,14 +83,25 @@ def _starts(description: str, words: tuple) -> bool:
     return any(re.match(rf"{re.escape(w)}\b", text) for w in words)
 
 
+def _stem(word: str) -> str:
+    """Enough stemming to pair "sliced" with "slices" and "chopped" with "chop"."""
+    for suffix in ("ped", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _qualified(candidates: list[dict], phrase: str) -> dict:
-    """Among matching measures, the one whose qualifiers ("chopped", "sliced") the phrase uses."""
-    words = set(re.findall(r"[a-z]+", phrase.lower()))
-    for portion in candidates:
-        qualifiers = set(re.findall(r"[a-z]+", portion["description"].lower())) - {"cup", "cups", "tbsp", "tsp"}
-        if qualifiers and qualifiers <= words:
-            return portion
-    return candidates[0]
+    """Among matching measures, the one whose qualifiers ("chopped", "sliced") the phrase
+    uses most, and with the fewest qualifiers it does not use; then USDA's order."""
+    wanted = {_stem(w) for w in re.findall(r"[a-z]+", phrase.lower())}
+    units = {"cup", "cups", "tbsp", "tsp", "oz", "fl"}
+
+    def fit(portion):
+        words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())} - units
+        return (-len(words & wanted), len(words - wanted), portion["seq"])
+
+    return min(candidates, key=fit)
 
 
 EMBEDDED = re.compile(r"(\d+/\d+|\d+(?:\.\d+)?)\s*(cups?|tbsp|tsp|fl oz)\b")
