@@ -292,6 +292,15 @@ def assign(foods: list[dict], measurements: list[Measurement], links: list[Link]
         measured_in.setdefault(subgroup, []).append(value)
         measured_group.setdefault(food["food_group"], []).append(value)
         measured_all.append(value)
+    medians: dict[tuple, dict] = {}
+
+    def median(values, method, basis):
+        # Many foods share one subgroup or group: compute each median once.
+        key = (method, basis)
+        if key not in medians:
+            medians[key] = _median_assignment(values, method, basis)
+        return dict(medians[key])
+
     for food in foods:
         if food["food_id"] in result:
             continue
@@ -303,13 +312,13 @@ def assign(foods: list[dict], measurements: list[Measurement], links: list[Link]
                 "gi_basis": f"available carbohydrate {carbs:g} g/100 g is below {NOT_APPLICABLE_BELOW_G:g} g",
             }
         elif len(measured_in.get(food["subgroup"], [])) >= MIN_FOODS_FOR_MEDIAN:
-            result[food["food_id"]] = _median_assignment(
+            result[food["food_id"]] = median(
                 measured_in[food["subgroup"]], "subgroup median", f"subgroup {food['subgroup']}")
         elif len(measured_group.get(food["food_group"], [])) >= MIN_FOODS_FOR_MEDIAN:
-            result[food["food_id"]] = _median_assignment(
+            result[food["food_id"]] = median(
                 measured_group[food["food_group"]], "group median", f"food group {food['food_group']}")
         elif measured_all:
-            result[food["food_id"]] = _median_assignment(measured_all, "overall median", "the database")
+            result[food["food_id"]] = median(measured_all, "overall median", "the database")
         else:
             result[food["food_id"]] = {
                 "gi": None, "gi_method": "unknown", "gi_sources": "", "gi_sem": None,
