@@ -487,3 +487,17 @@ def gi_report(db_path, as_json, as_csv):
     methods = [m["gi_method"] for m in report["by_method"]]
     click.echo(table(report["by_group"], [("food_group", "food group", None, "<"), ("foods", "foods", None, ">")]
                      + [(m, m, None, ">") for m in methods]))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Host to listen on")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on")
+@click.option("--reload", is_flag=True, help="Restart when glyload's code or metadata changes")
+@db_option
+@user_errors
+def serve(host, port, reload, db_path):
+    """Publish the database with Datasette (read-only, with /-/score)."""
+    from .serve import serve as run
+
+    run(db_path, host=host, port=port, reload=reload)
