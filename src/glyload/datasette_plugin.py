@@ -9,6 +9,8 @@ Enabled by the ``datasette`` entry point of an installed glyload (or
   ``grams``: GL of that many grams of carbohydrate, i.e. GL per 100 g of
   food); ``gi_class(gi[, available_carbohydrate_g])``; ``gl_class(gl)``;
   ``daily_gl_class(gl)``.
+* ``plugins.glyload.read_only`` (metadata): refuse every request but GET,
+  HEAD and OPTIONS with 405, so a public deployment has no write path at all.
 * ``/-/score``: paste a meal, get the CLI's per-item table and totals;
   ``/-/score.json?meal=...`` returns exactly :func:`glyload.meal.score.score_meal`'s
   dict, or ``{"ok": false, "error": "..."}`` with HTTP 400.
@@ -26,13 +28,16 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import glycemic
 from .errors import GlyloadError
+from .meal.parse import parse_meal
 from .meal.score import score_meal
 
 DATABASE = "glyload"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: Longer meals are refused: scoring runs outside SQLite's time limit.
+#: Longer meals are refused: scoring runs outside SQLite's time limit (~5 ms an item).
 MAX_MEAL_CHARS = 2000
+MAX_ITEMS = 50
 EXAMPLE = "1 cup cooked white rice\n1 medium apple\n30 g cheddar cheese"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def _number(value):
@@ -93,6 +98,23 @@ def startup(datasette):
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if (scope["type"] == "http" and scope["method"] not in READ_METHODS
+                    and (datasette.plugin_config("glyload") or {}).get("read_only")):
+                response = Response.text("Method not allowed: this glyload Datasette is read-only\n", status=405,
+                                         headers={"Allow": ", ".join(READ_METHODS)})
+                await response.asgi_send(send)
+                return
+            await app(scope, receive, send)
+
+        return read_only
+
+    return wrap
+
+
+@hookimpl
 def menu_links(datasette):
     return [{"href": datasette.urls.path("/-/score"), "label": "Score a meal"}]
 
@@ -117,7 +139,7 @@ def display(result: dict) -> dict:
         **item,
         "grams_text": fmt(item["grams"]),
         "carbs_text": fmt(item["available_carbohydrate_g"], 1),
-        "gi_text": fmt(item["gi"], 0),
+        "gi_text": fmt(item["gi"], 1),
         "gl_text": fmt(item["gl"], 1),
         "range_text": "" if item["gl_low"] is None or item["gl_low"] == item["gl_high"]
                       else f"{item['gl_low']:.1f}-{item['gl_high']:.1f}",
@@ -131,7 +153,7 @@ def display(result: dict) -> dict:
         "gl_text": fmt(totals["gl"], 1),
         "range_text": "" if totals["gl_low"] == totals["gl_high"]
                       else f"{totals['gl_low']:.1f}-{totals['gl_high']:.1f}",
-        "gi_text": fmt(totals["gi"], 0),
+        "gi_text": fmt(totals["gi"], 1),
         "share_text": "" if share is None else f"{share:.0%}",
     }}
 
@@ -141,10 +163,15 @@ async def score(datasette, meal: str, first: bool) -> dict:
     if not meal.strip():
         raise GlyloadError("empty meal: no food items given")
     if len(meal) > MAX_MEAL_CHARS:
-        raise GlyloadError(f"the meal is {len(meal):,} characters long; at most {MAX_MEAL_CHARS:,} are scored")
+        raise GlyloadError(f"the meal is {len(meal):,} characters long; at most {MAX_MEAL_CHARS:,} are scored here "
+                           "(the glyload CLI scores any length)")
+    items = len(parse_meal(meal))  # milliseconds; a bad item raises its one-line ParseError
+    if items > MAX_ITEMS:
+        raise GlyloadError(f"the meal has {items} items; at most {MAX_ITEMS} are scored here "
+                           "(the glyload CLI scores any number)")
 
     def run(conn: sqlite3.Connection):
-        factory = conn.row_factory  # the scorer sets its own; Datasette's connections expect theirs back
+        factory = conn.row_factory  # the scorer sets its own: leave the connection as Datasette made it
         try:
             return score_meal(conn, meal, first=first)
         finally:
@@ -164,8 +191,11 @@ async def score_page(datasette, request):
         except GlyloadError as exc:
             error = str(exc)
     status = 400 if error else 200
+    # A score depends only on the meal and the (immutable) database: cache it like the tables.
+    headers = {} if error else {"cache-control": f"max-age={datasette.setting('default_cache_ttl')}"}
     if as_json:
-        return Response.json(result if error is None else {"ok": False, "error": error}, status=status)
+        return Response.json(result if error is None else {"ok": False, "error": error}, status=status,
+                             headers=headers)
     html = await datasette.render_template("glyload_score.html", {
         "meal": meal,
         "first": first,
@@ -176,4 +206,4 @@ async def score_page(datasette, request):
         "metadata": datasette.metadata(),  # the footer's licence and sources
         "datasette_version": datasette_version,
     }, request=request)
-    return Response.html(html, status=status)
+    return Response.html(html, status=status, headers=headers)

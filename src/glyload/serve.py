@@ -1,10 +1,11 @@
 """Serve the glyload database with Datasette: read-only, documented, with the scoring page.
 
-:func:`make_app` builds the configured ``Datasette`` (tests use it in-process);
-:func:`serve` runs it with uvicorn. The database is always served as
-``glyload`` whatever its file is called, immutable (opened with SQLite's
-``immutable=1``, no write path), with the inspect data (row counts) cached in
-a JSON file beside it, the packaged ``metadata.json`` and glyload's plugin.
+:func:`make_app` builds the configured ``Datasette`` (tests use it in-process),
+:func:`make_server` a uvicorn server for it, and :func:`serve` runs that. The
+database is always served as ``glyload`` whatever its file is called,
+immutable (SQLite ``immutable=1``; no write path), with its inspect data (row
+counts) cached in a JSON file beside it, the packaged ``metadata.json`` and
+glyload's plugin.
 :func:`datasette_args` gives the same configuration as ``datasette`` command
 options, for ``datasette publish`` and ``datasette package`` (docs/deploy.md).
 """
@@ -31,9 +32,15 @@ SETTINGS = {
     "allow_csv_stream": True,  # ?_stream=on exports all rows of a table as one CSV
     "default_cache_ttl": 3600,  # the data only changes on redeploy
     "suggest_facets": False,  # the metadata configures the useful facets; saves queries per page
+    # Run SQL on the event loop, not in a thread pool: a request makes a dozen small
+    # queries and the GIL keeps threads from running them in parallel anyway
+    # (datasette#1727), so the hand-offs only cost time: benchmarks/serve_load.py
+    # measured ~130 requests/s with Datasette's default of 3 threads, ~250 without.
+    # A query still stops at sql_time_limit_ms; scale out with processes (docs/deploy.md).
+    "num_sql_threads": 0,
 }
 
-#: Environment variable carrying the database path to the reloading worker.
+#: The database path for :func:`app_from_env` (uvicorn ``--factory``: reload, ``--workers``).
 RELOAD_DB_ENV = "GLYLOAD_SERVE_DB"
 
 
@@ -137,10 +144,20 @@ def app_from_env():
     return make_app(os.environ[RELOAD_DB_ENV]).app()
 
 
+def make_server(db_path, host: str = "127.0.0.1", port: int = 8001, settings: dict | None = None):
+    """A uvicorn server for :func:`make_app` (``.run()`` blocks; ``.run(sockets=[...])`` for a bound socket)."""
+    import uvicorn
+
+    config = uvicorn.Config(make_app(db_path, settings).app(), host=host, port=port, log_level="warning",
+                            access_log=False)
+    return uvicorn.Server(config)
+
+
 def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool = False):
     """Serve the database (built from the bundled data on first use) until interrupted.
 
-    ``reload`` restarts the server when glyload's code, templates or metadata change.
+    ``reload`` restarts the server when glyload's code changes (and its templates or
+    ``metadata.json``, with watchfiles installed; templates re-render from disk anyway).
     """
     import uvicorn
 
@@ -151,11 +168,16 @@ def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool 
     print(f"glyload: serving {path} as /{DATABASE_NAME} on http://{host}:{port}/ (Ctrl+C stops)")
     if reload:
         os.environ[RELOAD_DB_ENV] = str(path)
+        try:  # uvicorn watches only *.py files unless watchfiles is installed
+            import watchfiles  # noqa: F401
+
+            watch = {"reload_includes": ["*.py", "*.html", "metadata.json"]}
+        except ImportError:
+            watch = {}
         uvicorn.run("glyload.serve:app_from_env", factory=True, host=host, port=port, reload=True,
-                    reload_dirs=[str(PACKAGE_DIR), str(metadata_path().parent)],
-                    reload_includes=["*.py", "*.html", "metadata.json"], log_level="warning")
+                    reload_dirs=[str(PACKAGE_DIR), str(metadata_path().parent)], log_level="warning", **watch)
     else:
-        uvicorn.run(make_app(path).app(), host=host, port=port, log_level="warning")
+        make_server(path, host, port).run()
 
 
 def datasette_args(db_path, inspect_file=None) -> list[str]:
