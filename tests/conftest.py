@@ -8,6 +8,7 @@ skip when it is absent.
 from __future__ import annotations
 
 import copy
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -147,6 +148,24 @@ def built_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bundled") / "glyload.db"
     build_database(path)
     return path
+
+
+@pytest.fixture(scope="module")
+def db(built_db, tmp_path_factory) -> Path:
+    """A module's own copy of the bundled build (tests may not change the shared one)."""
+    path = tmp_path_factory.mktemp("db") / "glyload.db"
+    shutil.copyfile(built_db, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def conn(db):
+    """A read-only connection to the module's copy."""
+    from glyload.database import connect
+
+    connection = connect(db)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import sqlite3
 from collections import defaultdict
 
 import pytest
@@ -14,7 +12,6 @@ from click.testing import CliRunner
 
 from glyload import glycemic
 from glyload.cli import cli
-from glyload.database import connect
 from glyload.diary import score_diary
 from glyload.errors import GlyloadError
 from glyload.meal.score import score_meal
@@ -39,25 +36,6 @@ ROWS = [
     ("2024-01-02", "dinner", "", "09003", "100"),
     ("2024-01-02", "dinner", "1 cup cooked white rice", "", ""),
 ]
-
-
-@pytest.fixture(scope="module")
-def db(built_db, tmp_path_factory):
-    """A private copy of the bundled build that the CLI will not rebuild (blank fingerprint)."""
-    path = tmp_path_factory.mktemp("diary") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("update glyload_meta set value = '' where key = 'fingerprint'")
-    conn.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def conn(db):
-    connection = connect(db)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ the density check of data/README.md) and a dietitian's spot checks, never totals
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import Counter
 
 import pytest
 
-from glyload.database import connect
 from glyload.gi import MATCHES, TIERS, read_gi
 from glyload.meal.score import score_meal
 from glyload.paths import data_dir
@@ -35,15 +33,6 @@ def measurements():
 @pytest.fixture(scope="module")
 def links():
     return read_rows("links.csv")
-
-
-@pytest.fixture(scope="module")
-def conn(built_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("gi-data") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    connection = connect(path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from glyload.database import connect
 from glyload.meal.match import THRESHOLD, MatchError, expand, match_food, rank
-
-
-@pytest.fixture(scope="module")
-def conn(built_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("match") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    connection = connect(path)
-    yield connection
-    connection.close()
 
 
 def branded(row: dict) -> bool:

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glyload.database import connect
 from glyload.meal.parse import MASS_GRAMS, VOLUME_ML, parse_item
 from glyload.meal.portions import PortionError, default_portion, food_portions, grams_for
 from glyload.meal.score import food_by_id
-
-
-@pytest.fixture(scope="module")
-def conn(built_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("portions") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    connection = connect(path)
-    yield connection
-    connection.close()
 
 
 def weigh(conn, food_id: str, text: str):

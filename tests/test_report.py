@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -16,25 +14,6 @@ from glyload.database import connect
 from glyload.report import METHOD_ORDER, coverage
 
 SUMMARY_KEYS = ["foods", "measurements", "links", "direct_foods", "linked_foods", "without_method"]
-
-
-@pytest.fixture(scope="module")
-def db(built_db, tmp_path_factory):
-    """A private copy of the bundled build that the CLI will not rebuild (blank fingerprint)."""
-    path = tmp_path_factory.mktemp("report") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("update glyload_meta set value = '' where key = 'fingerprint'")
-    conn.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def conn(db):
-    connection = connect(db)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import pty
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,36 +23,11 @@ from click.testing import CliRunner
 
 from glyload import glycemic
 from glyload.cli import cli
-from glyload.database import connect
 from glyload.errors import GlyloadError
 from glyload.meal.match import match_food
 from glyload.meal.score import ITEM_KEYS, TOTAL_KEYS, score_meal
 
 MEASURED = ("direct", "related")
-
-
-@pytest.fixture(scope="module")
-def db(built_db, tmp_path_factory) -> Path:
-    """A private copy of the session's bundled build.
-
-    Its fingerprint is blanked so ``ensure_database`` treats it as a user's own
-    build and never rebuilds it in the middle of the run (curators edit
-    ``data/gi`` while tests run).
-    """
-    path = tmp_path_factory.mktemp("score") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("update glyload_meta set value = '' where key = 'fingerprint'")
-    conn.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def conn(db):
-    connection = connect(db)
-    yield connection
-    connection.close()
 
 
 def food(conn, food_id: str) -> dict:

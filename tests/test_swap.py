@@ -5,37 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
 from glyload.cli import cli
-from glyload.database import connect
 from glyload.errors import GlyloadError
 from glyload.swaps import MIN_ALTERNATIVES, swaps
 
 CSV_COLUMNS = ["food_id", "description", "grams", "available_carbohydrate_g", "gi", "gi_method", "gl", "gl_saved"]
-
-
-@pytest.fixture(scope="module")
-def db(built_db, tmp_path_factory):
-    """A private copy of the bundled build that the CLI will not rebuild (blank fingerprint)."""
-    path = tmp_path_factory.mktemp("swap") / "glyload.db"
-    shutil.copyfile(built_db, path)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("update glyload_meta set value = '' where key = 'fingerprint'")
-    conn.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def conn(db):
-    connection = connect(db)
-    yield connection
-    connection.close()
 
 
 def food(conn, food_id):
