@@ -197,11 +197,7 @@ def test_unit_prefers_foods_with_that_measure(conn):
 @pytest.mark.parametrize(("phrase", "check", "why"), [
     pytest.param("white bread", lambda d: d.startswith("bread, white"), "plain white bread"),
     pytest.param("tomatoes", lambda d: "red" in d.split(", "), "ripe red tomatoes (11529)"),
-    pytest.param("mayonnaise", lambda d: "tofu" not in d,
-                 "ordinary mayonnaise (04025)",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "match.py: 'mayonnaise' -> 42178 'Mayonnaise, made with tofu' instead of 04025 "
-                     "'Salad dressing, mayonnaise, regular'"))),
+    pytest.param("mayonnaise", lambda d: "tofu" not in d, "ordinary mayonnaise (04025)"),
     pytest.param("chocolate milk", lambda d: d.startswith("milk, chocolate"), "a chocolate milk drink"),
 ])
 def test_everyday_phrases_match_the_everyday_food(conn, phrase, check, why):

@@ -42,7 +42,7 @@ NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
 GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
-                  "restaurant", "cereals", "alcoholic beverage", "fast food"}
+                  "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing"}
 
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
