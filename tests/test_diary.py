@@ -264,7 +264,7 @@ def test_bad_item_text(db, diary_file):
 
 
 def test_weak_match_and_first(db, diary_file):
-    path = diary_file([("2024-01-01", "b", "cheerios", "", "")])
+    path = diary_file([("2024-01-01", "b", "black coffee", "", "")])
     assert_one_line_error(run(db, str(path)), f"{path}:2:", "did you mean")
     result = run(db, "--first", "--json", str(path))
     assert result.exit_code == 0, result.output

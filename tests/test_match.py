@@ -147,7 +147,7 @@ def test_match_has_up_to_three_alternatives(conn):
 
 def test_weak_match_raises_with_suggestions(conn):
     with pytest.raises(MatchError) as caught:
-        match_food(conn, "cheerios")
+        match_food(conn, "black coffee")
     error = caught.value
     assert 1 <= len(error.suggestions) <= 3
     assert all(s["match_score"] < THRESHOLD for s in error.suggestions)
@@ -159,8 +159,8 @@ def test_weak_match_raises_with_suggestions(conn):
 
 def test_first_takes_the_best_suggestion(conn):
     with pytest.raises(MatchError) as caught:
-        match_food(conn, "cheerios")
-    best = match_food(conn, "cheerios", first=True)
+        match_food(conn, "black coffee")
+    best = match_food(conn, "black coffee", first=True)
     assert best.food["food_id"] == caught.value.suggestions[0]["food_id"]
     assert best.score < THRESHOLD
 
@@ -198,6 +198,10 @@ def test_unit_prefers_foods_with_that_measure(conn):
     pytest.param("white bread", lambda d: d.startswith("bread, white"), "plain white bread"),
     pytest.param("tomatoes", lambda d: "red" in d.split(", "), "ripe red tomatoes (11529)"),
     pytest.param("mayonnaise", lambda d: "tofu" not in d, "ordinary mayonnaise (04025)"),
+    pytest.param("chocolate chip cookie", lambda d: d.startswith("cookies, chocolate chip"), "a generic cookie"),
+    pytest.param("hamburger bun", lambda d: d.startswith("rolls, hamburger"), "a bun is a roll in SR"),
+    pytest.param("cheerios", lambda d: d.endswith("cheerios"), "a brand asked for by name"),
+    pytest.param("jello", lambda d: d.startswith("gelatin desserts"), "SR's name for it"),
     pytest.param("chocolate milk", lambda d: d.startswith("milk, chocolate"), "a chocolate milk drink"),
 ])
 def test_everyday_phrases_match_the_everyday_food(conn, phrase, check, why):

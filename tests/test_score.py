@@ -525,17 +525,17 @@ def test_cli_file_csv_with_byte_order_mark(db, tmp_path):
 
 def test_weak_match_errors_with_suggestions(db, conn):
     with pytest.raises(GlyloadError) as caught:
-        score_meal(conn, "cheerios")
+        score_meal(conn, "black coffee")
     assert "did you mean" in str(caught.value)
-    line = assert_one_line_error(run(db, "score", "cheerios"), "did you mean", "--first")
-    assert "08013" in line  # Cereals ready-to-eat, GENERAL MILLS, CHEERIOS
+    line = assert_one_line_error(run(db, "score", "black coffee"), "did you mean", "--first")
+    assert "14209" in line  # Beverages, coffee, brewed, prepared with tap water
 
 
 def test_first_accepts_a_weak_match(db):
-    result = run(db, "score", "--first", "--json", "cheerios")
+    result = run(db, "score", "--first", "--json", "black coffee")
     assert result.exit_code == 0, result.output
     item = json.loads(result.stdout)["items"][0]
-    assert item["food_id"] == "08013"
+    assert item["food_id"] == "14209"
     assert item["match_score"] < 70
     assert any(n.startswith("weak match") for n in item["notes"])
 

@@ -22,9 +22,14 @@ def words(text: str) -> list[str]:
 
 
 def singular(word: str) -> str:
-    """A light English singular, enough to compare food names ("berries" ~ "berry")."""
+    """A light English singular, enough to compare food names ("berries" ~ "berry").
+
+    "-ie" words fold the same way as "-y" words ("cookie" and "cookies" -> "cooky"),
+    since "-ies" cannot tell them apart."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ie"):
+        return word[:-2] + "y"
     if len(word) > 4 and word.endswith(("oes", "ches", "shes", "xes")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

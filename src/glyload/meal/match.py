@@ -42,7 +42,7 @@ NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
 GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
-                  "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing"}
+                  "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing", "desserts"}
 
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
@@ -97,6 +97,9 @@ class MatchError(GlyloadError):
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
     ("soy milk", "soymilk"),
+    ("hot dog bun", "hot dog rolls"),
+    ("hamburger bun", "hamburger rolls"),
+    ("jello", "gelatin desserts"),
     ("chocolate milk", "milk chocolate fluid"),
     ("jelly beans", "jellybeans"),
     ("kiwi fruit", "kiwifruit"),
@@ -153,6 +156,21 @@ def head_words(description: str) -> set:
     return set(normalise(head))
 
 
+BRAND_PENALTY = 10.0
+
+
+def is_branded(row: dict) -> bool:
+    """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S")."""
+    return bool(row.get("manufacturer")) or any(w.isupper() and len(w) > 2 for w in row["description"].split())
+
+
+def coverage(query_words: list[str], row: dict) -> float:
+    """Share of the typed words found in the food's description or common names."""
+    found = set(normalise(row["description"])) | set(normalise(row.get("common_names") or ""))
+    wanted = set(query_words)
+    return len(wanted & found) / len(wanted) if wanted else 0.0
+
+
 def score(query_words: list[str], row: dict) -> float:
     """How well ``row`` answers the typed words (about 0-100, higher is better)."""
     plain = USUAL_FORM.sub(" ", row["description"].lower())
@@ -183,8 +201,8 @@ def score(query_words: list[str], row: dict) -> float:
             value += 6
         elif "raw" in desc:
             value += 3
-    if row.get("manufacturer") or any(w.isupper() and len(w) > 2 for w in row["description"].split()):
-        value -= 10
+    if is_branded(row):
+        value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)
     if row.get("survey") == "Y":
         value += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
     value += min(row.get("portion_count") or 0, 4) * 0.5
@@ -213,6 +231,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
         row["portion_count"] = len(measures.get(row["food_id"], ()))
         row["survey"] = surveys.get(row["food_id"])
         raw = score(query_words, row)
+        row["_coverage"] = coverage(query_words, row)
         if unit:
             own = measures.get(row["food_id"], ())
             if has_measure(own, unit):
@@ -221,6 +240,13 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
                 raw -= 6  # the food cannot be weighed in this unit
         row["_raw"] = raw
         row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+    # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
+    # for it: when no generic food has every typed word, brands are not marked down.
+    if not any(not is_branded(r) and r["_coverage"] == 1 for r in rows):
+        for row in rows:
+            if is_branded(row):
+                row["_raw"] += BRAND_PENALTY
+                row["match_score"] = round(max(0.0, min(100.0, row["_raw"])), 1)
     rows.sort(key=lambda r: (-r["_raw"], -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
 
