@@ -128,7 +128,7 @@ def build(db_path, usda, gi_measurements, gi_links):
 def search(query, limit, db_path, as_json, as_csv):
     """Search foods by name, best matches first."""
     from .output import table, to_csv, to_json
-    from .search import search_foods
+    from .meal.match import search_foods
 
     rows = search_foods(open_db(db_path), query, limit=limit)
     columns = ["food_id", "description", "food_group", "available_carbohydrate_g", "gi",
@@ -154,7 +154,7 @@ def search(query, limit, db_path, as_json, as_csv):
 
 def food_record(conn, food: str) -> dict:
     """The food with id ``food``, or the best match for it as text."""
-    from .search import search_foods
+    from .meal.match import search_foods
 
     row = conn.execute("select * from foods where food_id = ?", (food.strip(),)).fetchone()
     if row is None:

@@ -1,8 +1,8 @@
-"""Find foods by text: FTS5 full-text candidates, re-ranked by fuzzy similarity.
+"""Full-text candidates for a food phrase, and the word handling ranking shares.
 
 SQLite's FTS5 (porter stemmer, so "apples" finds "apple") finds candidates
-fast; rapidfuzz then re-ranks them the way a person reads a food name: all of
-the query's words present, few extra words, generic before branded.
+fast; :func:`glyload.meal.match.rank` re-ranks them the way a person reads a
+food name. Both ``glyload search`` and the meal scorer use that one ranking.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from rapidfuzz import fuzz
 
 WORD = re.compile(r"[a-z0-9]+")
 CANDIDATES = 400
@@ -67,36 +66,3 @@ def candidates(conn: sqlite3.Connection, text: str, limit: int = CANDIDATES) -> 
     if not rows and len(terms) > 1:
         rows = [dict(r) for r in conn.execute(sql, (fts_match(terms, any_term=True), limit))]
     return rows
-
-
-def similarity(query_words: list[str], row: dict) -> float:
-    """0-100: how well a food's name answers the query."""
-    desc = normalise(row["description"])
-    names = normalise(row.get("common_names") or "")
-    query = " ".join(query_words)
-    best = fuzz.token_set_ratio(query, " ".join(desc))
-    if names:
-        best = max(best, fuzz.token_set_ratio(query, " ".join(names)) - 5)
-    wanted = set(query_words)
-    present = wanted & (set(desc) | set(names))
-    coverage = len(present) / len(wanted) if wanted else 0.0
-    extra = len(set(desc) - wanted)
-    # SR names foods general-to-specific: the first term says what the food is.
-    head = set(normalise(row["description"].split(",")[0]))
-    head_extra = len(head - wanted)
-    score = 0.55 * best + 45 * coverage - 2.0 * extra - 6.0 * head_extra
-    if row.get("manufacturer") or any(w.isupper() and len(w) > 2 for w in row["description"].split()):
-        score -= 8  # generic foods before branded ones
-    return max(0.0, min(100.0, score))
-
-
-def search_foods(conn: sqlite3.Connection, text: str, limit: int = 10) -> list[dict]:
-    """Ranked foods for ``text``, each with a ``score`` (0-100)."""
-    query_words = normalise(text)
-    rows = candidates(conn, text)
-    for row in rows:
-        row["score"] = round(similarity(query_words, row), 1)
-    rows.sort(key=lambda r: (-r["score"], r["fts_rank"], r["food_id"]))
-    for row in rows:
-        row.pop("fts_rank", None)
-    return rows[:limit]

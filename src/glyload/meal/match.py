@@ -197,16 +197,25 @@ def score(query_words: list[str], row: dict) -> float:
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted
         value -= 10 * len(changed)
-        if wanted & EATEN_COOKED and (desc & PREPARATION["cooked"]):
-            value += 6
-        elif "raw" in desc:
-            value += 3
     if is_branded(row):
         value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)
-    if row.get("survey") == "Y":
-        value += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
-    value += min(row.get("portion_count") or 0, 4) * 0.5
     return round(value, 2)
+
+
+def preference(query_words: list[str], row: dict) -> float:
+    """Points that order equally good matches (not counted in the match score):
+    the usual form of a food and a commonly eaten one first."""
+    desc = set(normalise(row["description"]))
+    wanted = set(query_words)
+    points = 0.0
+    if not wanted & set(PREPARATION):
+        if wanted & EATEN_COOKED and desc & PREPARATION["cooked"]:
+            points += 6  # nobody eats a cup of dry rice
+        elif "raw" in desc:
+            points += 3
+    if row.get("survey") == "Y":
+        points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 
 def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list[dict]:
@@ -232,14 +241,16 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
         row["survey"] = surveys.get(row["food_id"])
         raw = score(query_words, row)
         row["_coverage"] = coverage(query_words, row)
+        row["_preference"] = preference(query_words, row)
         if unit:
             own = measures.get(row["food_id"], ())
             if has_measure(own, unit):
-                raw += 1
+                row["_preference"] += 1
             elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
                 raw -= 6  # the food cannot be weighed in this unit
         row["_raw"] = raw
         row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+        row["_raw"] += row["_preference"]
     # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
     # for it: when no generic food has every typed word, brands are not marked down.
     if not any(not is_branded(r) and r["_coverage"] == 1 for r in rows):
@@ -261,3 +272,11 @@ def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
     if best["match_score"] < THRESHOLD and not first:
         raise MatchError(phrase, ranked[:3])
     return Match(food=best, score=best["match_score"], alternatives=ranked[1:4])
+
+
+def search_foods(conn: sqlite3.Connection, text: str, limit: int = 10) -> list[dict]:
+    """Ranked foods for ``text`` (``glyload search``), each with a ``score`` (0-100)."""
+    found = rank(conn, text)[:limit]
+    for row in found:
+        row["score"] = row["match_score"]
+    return found

@@ -91,15 +91,15 @@ def _stem(word: str) -> str:
     return word
 
 
-def _qualified(candidates: list[dict], phrase: str) -> dict:
-    """Among matching measures, the one whose qualifiers ("chopped", "sliced") the phrase
-    uses most, and with the fewest qualifiers it does not use; then USDA's order."""
-    wanted = {_stem(w) for w in re.findall(r"[a-z]+", phrase.lower())}
-    units = {"cup", "cups", "tbsp", "tsp", "oz", "fl"}
+def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
+    """Among matching measures, the one using most of the phrase's qualifiers ("chopped",
+    "sliced"; the food's own name does not count), then USDA's order."""
+    named = {_stem(w) for w in re.findall(r"[a-z]+", food.lower())}
+    wanted = {_stem(w) for w in re.findall(r"[a-z]+", phrase.lower())} - named
 
     def fit(portion):
-        words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())} - units
-        return (-len(words & wanted), len(words - wanted), portion["seq"])
+        words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
+        return (-len(words & wanted), portion["seq"])
 
     return min(candidates, key=fit)
 
@@ -127,7 +127,7 @@ def _embedded_volume(portions: list[dict]):
 def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
     same = [p for p in portions if _starts(p["description"], VOLUME_WORDS[unit])]
     if same:
-        chosen = _qualified(same, phrase)
+        chosen = _qualified(same, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
     embedded = _embedded_volume(portions)
     if embedded is not None:
@@ -139,7 +139,7 @@ def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, 
     for other, words in VOLUME_WORDS.items():
         found = [p for p in portions if _starts(p["description"], words)]
         if found:
-            chosen = _qualified(found, phrase)
+            chosen = _qualified(found, phrase, food)
             grams_per_ml = per_unit(chosen) / VOLUME_ML[other]
             note = f"{unit} converted through USDA's '{chosen['description']}' ({chosen['grams']:g} g)"
             return Portion(quantity * VOLUME_ML[unit] * grams_per_ml, chosen["description"], (note,))
@@ -161,7 +161,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     # "cup slices" is a cup, not a slice.
     found = [p for p in found if not _is_volume(p["description"])]
     if found:
-        chosen = _qualified(found, phrase)
+        chosen = _qualified(found, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
     for alias in ALIASES.get(unit, ()):
         similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())
