@@ -65,7 +65,8 @@ PREPARATION = {
 #: Forms that change a food a lot; a food in such a form needs the user to say so.
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
-                 "cake", "split"}
+                 "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
+                 "flavored", "substitute", "imitation"}
 
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",

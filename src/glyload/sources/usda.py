@@ -105,7 +105,10 @@ class Release:
         return f"{name}.TXT" in self._members
 
     def size(self, name: str) -> int:
-        member = self._members[f"{name}.TXT"]
+        """Bytes in ``name`` (0 when missing: reading it then says which file is missing)."""
+        member = self._members.get(f"{name}.TXT")
+        if member is None:
+            return 0
         if isinstance(member, Path):
             return member.stat().st_size
         with zipfile.ZipFile(self.path) as archive:
