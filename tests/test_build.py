@@ -361,3 +361,14 @@ def test_cli_build_gi_options_go_together(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == "Error: --gi-measurements and --gi-links go together: give both or neither\n"
     assert not (tmp_path / "x.db").exists()
+
+
+def test_cli_build_release_without_nut_data_says_which_file(legacy_dir, tmp_path):
+    """SR Legacy's partial copy has no NUT_DATA.txt: one line naming it, no traceback."""
+    db = tmp_path / "glyload.db"
+    result = CliRunner().invoke(cli, ["build", "--db", str(db), "--usda", str(legacy_dir)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: {legacy_dir / 'NUT_DATA.txt'}: missing file NUT_DATA.txt in the USDA release")
+    assert "Traceback" not in result.output
+    assert not db.exists()
