@@ -63,7 +63,7 @@ CONFIDENCE = {
 GENERIC_HEADS = {
     "beverages", "babyfood", "snacks", "candies", "fast foods", "restaurant",
     "soup", "sauce", "cereals ready-to-eat", "cereals", "infant formula", "desserts",
-    "toppings", "crackers", "cookies", "bread", "rolls", "cake", "pie", "sweet rolls",
+    "toppings",
 }
 
 
