@@ -109,7 +109,7 @@ def test_pool_properties(rows):
 @pytest.mark.parametrize(("description", "subgroup"), [
     ("Rice, white, long-grain, regular, enriched, cooked", "Rice"),
     ("Apples, raw, with skin", "Apples"),
-    ("Bread, white, commercially prepared (includes soft bread crumbs)", "Bread, white"),
+    ("Bread, white, commercially prepared (includes soft bread crumbs)", "Bread"),
     ("Beverages, carbonated, cola, regular", "Beverages, carbonated"),
     ("Cereals ready-to-eat, KELLOGG, KELLOGG'S Corn Flakes", "Cereals ready-to-eat"),  # a brand
     ("Snacks", "Snacks"),
