@@ -41,3 +41,14 @@ def test_cli_reference_is_generated_from_help():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_cli_docs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_score_hot_path_imports_no_heavy_library(built_db):
+    """`glyload score` stays light: no pandas, Datasette or sqlite-utils import (a new process)."""
+    code = ("import sys; from click.testing import CliRunner; from glyload.cli import cli; "
+            f"r = CliRunner().invoke(cli, ['score', '--db', {str(built_db)!r}, '1 medium apple']); "
+            "assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('pandas', 'datasette', 'sqlite_utils', 'numpy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
