@@ -251,15 +251,13 @@ ITEM_TABLE = [
 
 def meal_lines(conn, lines, first):
     """Score (item text, location) pairs; errors name the item's location."""
-    from .meal.parse import parse_item
+    from .meal.parse import ParsedItem, parse_item
     from .meal.score import result, score_item
 
     items = []
     for text, where, grams, food_id in lines:
         try:
             if food_id is not None:
-                from .meal.parse import ParsedItem
-
                 parsed = ParsedItem(text=text, quantity=grams, unit="g", unit_kind="mass",
                                     phrase="", food_id=food_id, notes=())
                 items.append(score_item(conn, parsed, first=first, grams=grams))
