@@ -116,20 +116,21 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def sr28_dir(shared_data) -> Path:
-    path = shared_data / "usda-sr28"
+def shared_release(shared_data: Path, name: str) -> Path:
+    path = shared_data / name
     if not path.is_dir():
         pytest.skip(SKIP_SHARED)
     return path
+
+
+@pytest.fixture(scope="session")
+def sr28_dir(shared_data) -> Path:
+    return shared_release(shared_data, "usda-sr28")
 
 
 @pytest.fixture(scope="session")
 def legacy_dir(shared_data) -> Path:
-    path = shared_data / "usda-sr-legacy-2018-partial"
-    if not path.is_dir():
-        pytest.skip(SKIP_SHARED)
-    return path
+    return shared_release(shared_data, "usda-sr-legacy-2018-partial")
 
 
 @pytest.fixture(scope="session")

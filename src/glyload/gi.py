@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .csvio import parse_number, read_csv
 from .errors import DataError
+from .glycemic import GI_HIGH_MIN, GI_LOW_MAX, GL_HIGH_MIN, GL_LOW_MAX
 from .paths import data_dir
 
 MEASUREMENT_COLUMNS = (
@@ -333,28 +334,34 @@ GI_COLUMNS = {
     "gi_low": float, "gi_high": float, "gi_confidence": str, "gi_basis": str,
 }
 
+def _gi_class_sql(gi: str, method: str) -> str:
+    """SQL for :func:`glyload.glycemic.gi_class` (plus "not applicable"), same thresholds."""
+    return (f"case when {method} = 'not applicable' then 'not applicable' when {gi} is null then null "
+            f"when {gi} <= {GI_LOW_MAX} then 'low' when {gi} < {GI_HIGH_MIN} then 'medium' else 'high' end")
+
+
+def _gl_class_sql(gl: str) -> str:
+    """SQL for :func:`glyload.glycemic.gl_class`, same thresholds."""
+    return (f"case when {gl} is null then null when {gl} <= {GL_LOW_MAX} then 'low' "
+            f"when {gl} < {GL_HIGH_MIN} then 'medium' else 'high' end")
+
+
+#: Views that plain SQLite clients can read too (so no Python SQL functions in them).
 VIEWS = {
-    "food_gl": """
+    "food_gl": f"""
 select food_id, description, food_group, subgroup, available_carbohydrate_g,
   gi, gi_method, gi_confidence,
-  case when gi_method = 'not applicable' then 'not applicable'
-       when gi is null then null
-       when gi <= 55 then 'low' when gi < 70 then 'medium' else 'high' end as gi_class,
+  {_gi_class_sql("gi", "gi_method")} as gi_class,
   round(gi * available_carbohydrate_g / 100.0, 2) as gl_per_100g
 from foods""",
-    "portion_gl": """
+    "portion_gl": f"""
 select p.food_id, f.description as food, f.food_group, f.subgroup,
   p.seq, p.amount, p.description as portion, p.grams,
   round(f.available_carbohydrate_g * p.grams / 100.0, 2) as available_carbohydrate_g,
   f.gi, f.gi_method,
-  case when f.gi_method = 'not applicable' then 'not applicable'
-       when f.gi is null then null
-       when f.gi <= 55 then 'low' when f.gi < 70 then 'medium' else 'high' end as gi_class,
+  {_gi_class_sql("f.gi", "f.gi_method")} as gi_class,
   round(f.gi * f.available_carbohydrate_g * p.grams / 10000.0, 2) as gl,
-  case when f.gi is null then null
-       when f.gi * f.available_carbohydrate_g * p.grams / 10000.0 <= 10 then 'low'
-       when f.gi * f.available_carbohydrate_g * p.grams / 10000.0 < 20 then 'medium'
-       else 'high' end as gl_class
+  {_gl_class_sql("f.gi * f.available_carbohydrate_g * p.grams / 10000.0")} as gl_class
 from portions p join foods f on f.food_id = p.food_id""",
 }
 
@@ -365,13 +372,14 @@ def load_gi(db, data: GiData) -> dict:
         "select food_id, description, food_group, available_carbohydrate_g from foods")}
     if data.source == "bundled":
         # The bundled links name SR28 foods; a build from another release (SR Legacy
-        # dropped about 1,000 SR28 foods) keeps the links whose food it has.
+        # dropped about 1,000 SR28 foods) keeps the links whose food it has, and the
+        # measurements those links use.
         data.links = [link for link in data.links if link.food_id in foods]
+        used = {link.entry_no for link in data.links}
+        data.measurements = [m for m in data.measurements if m.entry_no in used]
     for link in data.links:
         if link.food_id not in foods:
             raise DataError(*link.where, f"food_id {link.food_id!r} is not a food in the database")
-    used = {link.entry_no for link in data.links}
-    data.measurements = [m for m in data.measurements if m.entry_no in used or data.source != "bundled"]
     db["gi_measurements"].create(
         {"entry_no": int, "food": str, "country": str, "year": str, "tier": str, "gi": float,
          "gi_sem": float, "subjects": int, "reference_food": str, "carb_portion_g": float,

@@ -31,17 +31,26 @@ def table(rows: list[dict], columns: list[tuple], total: dict | None = None) -> 
     widths = [len(h) for h in headings]
     for line in cells + ([footer] if footer else []):
         widths = [max(w, len(c)) for w, c in zip(widths, line)]
-
-    def render(line):
-        parts = [f"{c:{a}{w}}" for c, w, (_, _, _, a) in zip(line, widths, columns)]
-        return "  ".join(parts).rstrip()
-
-    out = [render(headings), "  ".join("-" * w for w in widths)]
-    out.extend(render(line) for line in cells)
+    aligns = [a for _, _, _, a in columns]
+    out = [*_head(headings, widths, aligns)]
+    out.extend(_render(line, widths, aligns) for line in cells)
     if footer:
-        out.append("  ".join("-" * w for w in widths))
-        out.append(render(footer))
+        out.append(_rule(widths))
+        out.append(_render(footer, widths, aligns))
     return "\n".join(out)
+
+
+def _render(cells, widths, aligns) -> str:
+    return "  ".join(f"{c:{a}{w}}" for c, w, a in zip(cells, widths, aligns)).rstrip()
+
+
+def _rule(widths) -> str:
+    return "  ".join("-" * w for w in widths)
+
+
+def _head(headings, widths, aligns) -> list[str]:
+    """The heading line and the rule under it."""
+    return [_render(headings, widths, aligns), _rule(widths)]
 
 
 def to_json(value) -> str:
@@ -72,10 +81,9 @@ def frame_table(frame, columns: list[tuple]) -> str:
         text = text.str.rjust(width) if align == ">" else text.str.ljust(width)
         cells.append(text)
         widths.append(width)
-    header = "  ".join(f"{h:{a}{w}}" for (_, h, _, a), w in zip(columns, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
+    head = _head([h for _, h, _, _ in columns], widths, [a for _, _, _, a in columns])
     body = cells[0]
     for column in cells[1:]:
         body = body + "  " + column
-    lines = pd.concat([pd.Series([header, rule]), body.str.rstrip()], ignore_index=True)
+    lines = pd.concat([pd.Series(head), body.str.rstrip()], ignore_index=True)
     return "\n".join(lines)

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..errors import GlyloadError
+from ..search import singular
 from .parse import VOLUME_ML
 
 #: How USDA measure descriptions begin for each volume unit.
@@ -195,10 +196,10 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
     """One of the food: a measure named for the food itself ("date, pitted", "bagel"),
     else a medium or whole item, else (unless ``item_only``) USDA's first measure.
     Among several, a medium one, then one with no size, then large, then small."""
-    nouns = {w.rstrip("s") for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
+    nouns = {singular(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
     named = []
     for portion in portions:
-        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", portion["description"].lower())}
+        words = {singular(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
         if nouns & words and not words & {"cup", "oz", "tbsp", "tsp"}:
             named.append(portion)
     if named:
@@ -222,9 +223,9 @@ def grams_for(conn: sqlite3.Connection, food: dict, item) -> Portion:
         return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
     if item.unit_kind == "household":
         return household_grams(portions, item.unit, item.quantity, item.phrase, name)
-    from .match import expand
-
-    chosen = default_portion(portions, phrase=expand(item.phrase))
+    # A measure named for the food itself counts whether it is named as typed ("donut")
+    # or as SR names the food ("Doughnuts, ...").
+    chosen = default_portion(portions, phrase=f"{item.phrase} {name.split(',')[0]}")
     if chosen is None:
         raise PortionError(f"{name!r} has no household portions in USDA SR: give an amount in grams")
     note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"

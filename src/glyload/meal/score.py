@@ -12,7 +12,7 @@ import sqlite3
 
 from .. import glycemic
 from ..errors import GlyloadError
-from .match import match_food
+from .match import THRESHOLD, match_food
 from .parse import ParsedItem, parse_meal
 from .portions import grams_for
 
@@ -53,7 +53,7 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
                            unit=item.unit if item.unit_kind in ("volume", "household") else None)
         food = food_by_id(conn, match.food["food_id"])
         match_score = match.score
-        if match_score < 70:
+        if match_score < THRESHOLD:
             notes.append(f"weak match ({match_score:g}) accepted with --first")
     portion = ""
     if grams is None:
