@@ -218,3 +218,44 @@ def test_score_page_draws_the_meal_chart(server, browser, built_db, tmp_path):
     browser.get(f"{server}/-/score?meal=xyzzy")
     assert "no food matches 'xyzzy'" in browser.find_element(By.ID, "score-error").text
     assert not browser.find_elements(By.CSS_SELECTOR, ".glyload-chart, .vega-embed, #score-chart-spec")
+
+
+def test_diary_report_opens_offline_with_seven_day_bars(browser, built_db, tmp_path):
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+
+    from glyload.cli import cli
+    from glyload.diary import score_diary
+
+    from test_charts import WEEK, week_diary
+
+    diary = week_diary(tmp_path / "week.csv")
+    report = tmp_path / "report.html"
+    run = CliRunner().invoke(cli, ["diary", "--db", str(built_db), str(diary), "--html", str(report), "--json"])
+    assert run.exit_code == 0, run.output
+    days = score_diary(connect(built_db), diary)["days"]
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    browser.get(report.as_uri())
+    assert wait_for_chart(browser, "days-chart") == "drawn"
+    svg = browser.find_element(By.CSS_SELECTOR, "#days-chart svg")
+    totals = svg.find_elements(By.CSS_SELECTOR, ".day_totals_marks text")
+    assert len(totals) == 7  # one bar per day ...
+    assert [t.text for t in totals] == [f"{d['gl']:.1f} {d['gl_class']}" for d in days]
+    segments = svg.find_elements(By.CSS_SELECTOR, ".meal_segments_marks path")
+    assert len(segments) == 21  # ... of three meals each
+    rows = {round(s.rect["y"] + s.rect["height"] / 2) for s in segments}
+    assert len(rows) == 7
+    assert [s.get_attribute("aria-label") for s in segments[:3]] == [
+        f"{WEEK[0]} {meal}: GL {gl:.1f}" for meal, gl in
+        [(m["meal"], m["gl"]) for m in score_diary(connect(built_db), diary)["meals"][:3]]]
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".day_bands_marks path")) == 3
+    assert "low (< 80)" in svg.text and "high (> 120)" in svg.text and "breakfast" in svg.text
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "h2")]
+    assert headings[1:8] == [f"{d['date']}: GL {d['gl']:.1f}, {d['gl_class']}" for d in days]
+    assert "Lowest-GL swap" in browser.find_element(By.CSS_SELECTOR, f"#day-{WEEK[0]} .swap").text
+    screenshot = tmp_path / "diary-report.png"
+    browser.set_window_size(1280, 1100)
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep_screenshot(screenshot, "diary-report.png")

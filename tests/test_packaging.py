@@ -43,4 +43,5 @@ def test_wheel_carries_the_vendored_chart_scripts(wheel):
         assert f"glyload/static/{package}-LICENSE.txt" in names
         assert version in wheel.read("glyload/static/README.md").decode()
     assert f"glyload/static/{EMBED_SCRIPT}" in names
+    assert "glyload/templates/glyload_report.html" in names  # the diary report's template
     assert "glyload/static/THIRD-PARTY-NOTICES.txt" in names
