@@ -212,3 +212,18 @@ def test_diary_chart_text(week):
     assert len(text) == 8
     first = week["days"][0]
     assert text[1].startswith(f"{WEEK[0]}: GL {first['gl']:.1f}, {first['gl_class']} (breakfast ")
+
+
+def test_score_command_does_not_load_the_charts(built_db):
+    """Charts stay off `glyload score`'s path (a new process; see test_docs for the heavy libraries)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from glyload.cli import cli; "
+            f"r = CliRunner().invoke(cli, ['score', '--db', {str(built_db)!r}, '1 medium apple']); "
+            "assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('glyload.charts', 'glyload.html_report', 'glyload.diary_report', 'jinja2') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

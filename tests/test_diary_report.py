@@ -129,3 +129,40 @@ def test_report_sections_nest_escape_and_need_no_scripts_without_charts(tmp_path
     assert "</script><b>" not in html and '"\\u003c/script\\u003e\\u003cb\\u003e"' in html
     assert html.count("<script>") == len(VEGA_SCRIPTS) + 1
     assert chart.write(tmp_path / "c.html").read_text(encoding="utf-8") == html
+
+
+def svg_marks(svg_text: str, name: str) -> list:
+    """The drawn items of the Vega mark ``name`` in an SVG file."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg_text)
+    groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if f"{name}_marks" in g.get("class", "").split()]
+    assert len(groups) == 1, name
+    return [child for child in groups[0] if child.tag.rsplit("}", 1)[-1] in ("path", "text", "line")]
+
+
+def test_diary_svg_and_png_of_the_days(db, tmp_path):
+    import struct
+
+    diary = week_diary(tmp_path / "week.csv")
+    svg, png = tmp_path / "days.svg", tmp_path / "days.png"
+    result = CliRunner().invoke(cli, ["diary", "--db", str(db), str(diary), "--svg", str(svg), "--png", str(png)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote {svg}: 7 day bars\nWrote {png}: 7 day bars\n"
+    text = svg.read_text(encoding="utf-8")
+    assert len(svg_marks(text, "day_totals")) == 7 and len(svg_marks(text, "meal_segments")) == 21
+    assert [t.text for t in svg_marks(text, "day_totals")][-1].endswith(" high")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 1000 and height > 400  # drawn at twice the chart's size
+
+
+def test_images_without_vl_convert_is_one_line(db, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "vl_convert", None)  # as if not installed
+    diary = week_diary(tmp_path / "week.csv")
+    result = CliRunner().invoke(cli, ["diary", "--db", str(db), str(diary), "--png", str(tmp_path / "d.png")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: --png needs vl-convert-python: pip install 'glyload[images]'"

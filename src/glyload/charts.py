@@ -39,6 +39,9 @@ CLASS_COLOURS = {"low": "#009E73", "medium": "#E69F00", "high": "#D55E00"}
 MEAL_COLOURS = ("#0072B2", "#56B4E9", "#CC79A7", "#999999", "#332288", "#88CCEE", "#AA4499", "#44AA99")
 BAND_OPACITY = 0.28
 WIDTH = 560
+#: Shared look: no frame, readable axis text, round GL ticks (0, 20, 40 ... or 0, 5, 10 ...).
+CONFIG = {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12},
+          "axisX": {"tickCount": 10}}
 #: How many items of each meal the diary report lists.
 TOP_ITEMS = 3
 
@@ -193,7 +196,7 @@ def meal_chart(result: dict) -> dict | None:
         "description": " ".join(meal_chart_text(result)),
         "vconcat": [items_view, meal_view],
         "resolve": {"scale": {"color": "shared"}},
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+        "config": CONFIG,
     }
 
 
@@ -271,7 +274,7 @@ def diary_chart(meals: list[dict], days: list[dict]) -> dict:
                           "text": {"field": "label"}}},
         ],
         "resolve": {"legend": {"fill": "independent", "color": "independent"}},
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+        "config": CONFIG,
     }
 
 
