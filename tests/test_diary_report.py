@@ -166,3 +166,19 @@ def test_images_without_vl_convert_is_one_line(db, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["diary", "--db", str(db), str(diary), "--png", str(tmp_path / "d.png")])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: --png needs vl-convert-python: pip install 'glyload[images]'"
+
+
+def test_a_diary_of_more_days_than_a_report_can_show_is_refused(db, tmp_path):
+    from datetime import date, timedelta
+
+    from glyload.diary_report import MAX_DAYS
+
+    diary = tmp_path / "long.csv"
+    days = [date(2020, 1, 1) + timedelta(n) for n in range(MAX_DAYS + 1)]
+    diary.write_text("date,meal,food_id,grams\n" + "".join(f"{d},lunch,20045,100\n" for d in days), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["diary", "--db", str(db), str(diary), "--html", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: {diary}: the diary has 367 days; the report draws at most 366 "
+                                     "(a bar and a section each): report a shorter diary")
+    assert not out.exists()

@@ -235,12 +235,19 @@ def chart_script_urls(datasette) -> list[str]:
 
 
 @functools.cache
+def static_names() -> frozenset[str]:
+    """The files of glyload/static that are served."""
+    return frozenset(p.name for p in charts.STATIC_DIR.iterdir() if p.is_file() and p.suffix in STATIC_TYPES)
+
+
 def static_body(name: str, gzipped: bool) -> bytes | None:
-    """A file of glyload/static (None when there is none), read and compressed once."""
-    path = charts.STATIC_DIR / name
-    if path.suffix not in STATIC_TYPES or not path.is_file():
-        return None
-    body = path.read_bytes()
+    """A served file's bytes (None when there is no such file), read and compressed once."""
+    return _static_body(name, gzipped) if name in static_names() else None
+
+
+@functools.cache
+def _static_body(name: str, gzipped: bool) -> bytes:
+    body = (charts.STATIC_DIR / name).read_bytes()
     return gzip.compress(body, mtime=0) if gzipped else body
 
 

@@ -21,6 +21,9 @@ from .diary import records, scored_rows, summaries
 from .errors import GlyloadError
 from .html_report import Report
 
+#: A report of more days would be a chart too tall to read and a file too long to use.
+MAX_DAYS = 366
+
 DAY_COLUMNS = [
     ("date", "date", None, "<"), ("meals", "meals", None, ">"),
     ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "daily GL", 1, ">"),
@@ -56,17 +59,24 @@ def top_items(rows: pd.DataFrame, meals: list[dict], descriptions: dict, limit: 
     return out
 
 
-def biggest_swap(conn: sqlite3.Connection, rows: pd.DataFrame) -> tuple[dict | None, str]:
-    """The day's highest-GL food and its lowest-GL alternative at the same weight, as a sentence."""
+def biggest_swap(conn: sqlite3.Connection, rows: pd.DataFrame, cache: dict | None = None) -> tuple[dict | None, str]:
+    """The day's highest-GL food and its lowest-GL alternative at the same weight, as a sentence.
+
+    ``cache`` keeps swaps already looked up, by food and grams (diaries repeat their foods).
+    """
     from .swaps import swaps
 
+    cache = {} if cache is None else cache
     rated = rows[rows["gl"].notna() & (rows["gl"] > 0)]
     if rated.empty:
         return None, "No item of this day has a glycemic load above 0: no swap to suggest."
     biggest = rated.sort_values(["gl", "line"], ascending=[False, True], kind="stable").iloc[0]
     typed = biggest["item"] or f"{biggest['food_id']}: {biggest['grams']:g} g"
     try:
-        found = swaps(conn, f"{biggest['food_id']}: {biggest['grams']!r} g", same="weight", limit=1)
+        key = (biggest["food_id"], float(biggest["grams"]))
+        if key not in cache:
+            cache[key] = swaps(conn, f"{biggest['food_id']}: {biggest['grams']!r} g", same="weight", limit=1)
+        found = cache[key]
     except GlyloadError as error:
         return None, f"Biggest item: {typed} (GL {biggest['gl']:.1f}); no swap: {error}."
     base = found["food"]
@@ -85,7 +95,12 @@ def diary_report(conn: sqlite3.Connection, path, first: bool = False) -> Report:
     """The report of the diary CSV at ``path`` (raises GlyloadError as ``glyload diary`` does)."""
     rows = scored_rows(conn, path, first)
     meal_frame, day_frame = summaries(rows)
+    if len(day_frame) > MAX_DAYS:
+        raise GlyloadError(f"{path}: the diary has {len(day_frame):,} days; the report draws at most {MAX_DAYS} "
+                           "(a bar and a section each): report a shorter diary")
     meals, days = records(meal_frame), records(day_frame)
+    rows_by_day = dict(tuple(rows.groupby("date", sort=False)))
+    swap_cache: dict = {}
     ids = sorted(set(rows["food_id"]))
     descriptions = dict(conn.execute(
         f"select food_id, description from foods where food_id in ({','.join('?' * len(ids))})", ids).fetchall())
@@ -99,7 +114,7 @@ def diary_report(conn: sqlite3.Connection, path, first: bool = False) -> Report:
                            "at its end is the day's total and class. Behind the bars: the daily GL classes.")
     overview.table(days, DAY_COLUMNS, caption="The days")
     for day in days:
-        in_day = rows[rows["date"] == day["date"]]
+        in_day = rows_by_day[day["date"]]
         day_meals = [m for m in meals if m["date"] == day["date"]]
         gl = "no GL" if day["gl"] is None else f"GL {day['gl']:.1f}, {day['gl_class']}"
         section = report.section(f"{day['date']}: {gl}", id=f"day-{day['date']}")
@@ -112,7 +127,7 @@ def diary_report(conn: sqlite3.Connection, path, first: bool = False) -> Report:
             css_class="day-summary")
         section.table(top_items(in_day, day_meals, descriptions), ITEM_COLUMNS,
                       caption=f"Top {charts.TOP_ITEMS} GL items of each meal")
-        _, sentence = biggest_swap(conn, in_day)
+        _, sentence = biggest_swap(conn, in_day, swap_cache)
         section.paragraph(sentence, css_class="swap")
     report.note(f"Each meal lists its {charts.TOP_ITEMS} foods with the highest GL; the meal GL counts them all.")
     report.note("Swaps come from the same USDA subgroup (its food group when the subgroup has fewer than "
