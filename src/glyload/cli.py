@@ -443,3 +443,171 @@ def serve(host, port, reload, db_path):
     from .serve import serve as run
 
     run(db_path, host=host, port=port, reload=reload)
+
+
+def personal_db_option(command):
+    """``--personal-db PATH`` (env GLYLOAD_PERSONAL_DB): the personal glucose database."""
+    return click.option(
+        "--personal-db",
+        type=click.Path(dir_okay=False),
+        envvar="GLYLOAD_PERSONAL_DB",
+        help="Personal glucose database [env GLYLOAD_PERSONAL_DB; default personal.db beside the reference "
+             "database]",
+    )(command)
+
+
+def tz_option(command):
+    return click.option("--tz", "tz_name", metavar="ZONE",
+                        help="IANA time zone of the times in the files, e.g. Europe/Paris [default: this "
+                             "machine's zone]")(command)
+
+
+@cli.group()
+def glucose():
+    """Measured glucose: import CGM exports, measure meal responses.
+
+    Readings go to a personal database kept apart from the reference database.
+    """
+
+
+@glucose.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@tz_option
+@personal_db_option
+@db_option
+@user_errors
+def glucose_import(files, tz_name, personal_db, db_path):
+    """Import Dexcom Clarity, LibreView or plain CSV exports (layout detected).
+
+    A reading already stored (same device and time) is not added again.
+    """
+    from .localtime import zone
+    from .personal import import_readings, personal_db_path
+    from .sources.cgm import read_cgm
+
+    tz, zone_note = zone(tz_name)
+    path = personal_db_path(personal_db, db_path)
+    for file in files:
+        found = read_cgm(file, tz)
+        counts = import_readings(path, found, tz.key)
+        unit = f" ({found.unit})" if found.unit else ""
+        click.echo(f"{file}: {found.layout_name}{unit}, {counts['read']:,} readings: {counts['added']:,} added, "
+                   f"{counts['already_there']:,} already there")
+        if found.skipped:
+            skipped = ", ".join(f"{n:,} {what}" for what, n in sorted(found.skipped.items()))
+            click.echo(f"  skipped: {skipped}")
+        for note in [zone_note, *found.notes]:
+            click.echo(f"  note: {note}")
+    click.echo(f"{path}: {counts['total']:,} readings")
+
+
+MEAL_TABLE = [
+    ("date", "date", None, "<"), ("time", "time", None, "<"), ("meal", "meal", None, "<"),
+    ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "GL", 1, ">"),
+    ("iauc_mg_dl_min", "iAUC mg/dL*min", 0, ">"), ("peak_rise_mg_dl", "peak rise mg/dL", 0, ">"),
+    ("minutes_to_peak", "min to peak", 0, ">"), ("readings", "readings", None, ">"),
+    ("flags_text", "flags", None, "<"),
+]
+
+
+def _interval(low, high, digits=2):
+    return "" if low is None else f" (95% CI {low:.{digits}f} to {high:.{digits}f})"
+
+
+def print_fit(fit):
+    r_gl, r_carbs, factor = fit["r_gl_iauc"], fit["r_carbohydrate_iauc"], fit["response_factor"]
+    click.echo(f"Clean meals: {fit['clean_meals']} (flagged and left out: {fit['flagged_meals']})")
+    for label, r in (("predicted GL", r_gl), ("available carbohydrate alone", r_carbs)):
+        value = "n/a (fewer than 3 clean meals or no spread)" if r["r"] is None else f"{r['r']:.2f}"
+        click.echo(f"Pearson r, {label} vs iAUC: {value}{_interval(r['low'], r['high'])}, n = {r['n']}")
+    if factor["measured"] is None:
+        click.echo("Personal response factor: n/a (fewer than 2 clean meals)")
+    else:
+        click.echo(f"Personal response factor: {factor['measured']:.1f} mg/dL*min of iAUC per unit of GL"
+                   f"{_interval(factor['low'], factor['high'], 1)}, n = {factor['n']}")
+        if factor["shrunk"] is not None:
+            click.echo(f"  shrunk toward the prior {factor['prior']:g} (CV {factor['prior_cv']:.0%}): "
+                       f"{factor['shrunk']:.1f}{_interval(factor['shrunk_low'], factor['shrunk_high'], 1)}, "
+                       f"weight of this person's meals {factor['weight_of_data']:.2f}")
+    for food in fit["foods"]:
+        click.echo(f"Personal relative response of {food['food_id']} {food['food']}: {food['relative_response']:.2f}"
+                   f" over {food['meals']} meals where it carries most of the carbohydrate; {food['kind']}")
+    for line in fit["context"]:
+        click.echo(f"Context: {line}")
+    for note in fit["notes"]:
+        click.echo(f"Note: {note}")
+
+
+@glucose.command("meals")
+@click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Timed diary CSV: date, time, meal, and item or food_id,grams")
+@click.option("--device", help="Use this device's readings (needed when several cover the diary)")
+@click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
+              help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few")
+@click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
+              help="Between-person coefficient of variation of the prior")
+@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@tz_option
+@personal_db_option
+@db_option
+@output_options
+@user_errors
+def glucose_meals(diary_file, device, prior_factor, prior_cv, first, tz_name, personal_db, db_path, as_json,
+                  as_csv):
+    """Each timed meal's glucose response, and how well GL fits this person.
+
+    Baseline: mean of the readings 15 min before the meal; iAUC over 0-120 min
+    above it (ISO 26642 trapezoids, area below ignored). Flagged meals are
+    listed but left out of the fit.
+    """
+    from .glucose import MEAL_KEYS, meal_report
+    from .localtime import zone
+    from .output import table, to_csv, to_json
+    from .personal import personal_db_path
+
+    tz, zone_note = zone(tz_name)
+    path = personal_db_path(personal_db, db_path)
+    report = meal_report(open_db(db_path), path, diary_file, tz, zone_note, device=device, first=first,
+                         prior_factor=prior_factor, prior_cv=prior_cv)
+    if as_json:
+        click.echo(to_json(report))
+        return
+    if as_csv:
+        rows = [dict(m, flags=";".join(m["flags"])) for m in report["meals"]]
+        click.echo(to_csv(rows, list(MEAL_KEYS)), nl=False)
+        return
+    click.echo(table([dict(m, flags_text=", ".join(m["flags"])) for m in report["meals"]], MEAL_TABLE))
+    click.echo("")
+    print_fit(report["fit"])
+
+
+@glucose.command("summary")
+@click.option("--device", help="Only this device")
+@personal_db_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def glucose_summary(device, personal_db, db_path, as_json):
+    """Standard CGM summaries: mean, time in range 70-180 mg/dL, CV, GMI."""
+    from .glucose import summary_report
+    from .output import table, to_json
+    from .personal import personal_db_path
+
+    report = summary_report(personal_db_path(personal_db, db_path), device=device)
+    if as_json:
+        click.echo(to_json(report))
+        return
+    click.echo(table(report["devices"], [
+        ("device", "device", None, "<"), ("first", "first", None, "<"), ("last", "last", None, "<"),
+        ("readings", "readings", None, ">"), ("mean_mg_dl", "mean mg/dL", 1, ">"), ("cv_percent", "CV %", 1, ">"),
+        ("time_in_range_percent", "70-180 %", 1, ">"), ("time_below_70_percent", "<70 %", 1, ">"),
+        ("time_above_180_percent", ">180 %", 1, ">"), ("gmi_percent", "GMI %", 2, ">"),
+    ]))
+    censored = sum(d["censored_high"] + d["censored_low"] for d in report["devices"])
+    click.echo("")
+    click.echo("Definitions: time in range 70-180 mg/dL inclusive (Battelino 2019), CV = SD/mean (Danne 2017), "
+               "GMI = 3.31 + 0.02392 x mean mg/dL (Bergenstal 2018).")
+    if censored:
+        click.echo(f"Note: {censored} High/Low readings count as below or above the range; in the mean at their "
+                   "reporting limit where the export gives one (Dexcom: 40 / 400 mg/dL, the mean is then a bound), "
+                   "else left out of it.")
