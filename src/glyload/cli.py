@@ -21,6 +21,17 @@ def db_option(command):
     )(command)
 
 
+def personal_db_option(command):
+    """``--personal-db PATH`` (env GLYLOAD_PERSONAL_DB): the personal glucose database."""
+    return click.option(
+        "--personal-db",
+        type=click.Path(dir_okay=False),
+        envvar="GLYLOAD_PERSONAL_DB",
+        help="Personal glucose database [env GLYLOAD_PERSONAL_DB; default personal.db beside the reference "
+             "database]",
+    )(command)
+
+
 def output_options(command):
     """``--json`` / ``--csv``: output for programs instead of an aligned table."""
     command = click.option("--csv", "as_csv", is_flag=True, help="Output CSV")(command)
@@ -436,24 +447,31 @@ def gi_report(db_path, as_json, as_csv):
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
               help="Port to listen on")
 @click.option("--reload", is_flag=True, help="Restart when glyload's code or metadata changes")
+@click.option("--personal", is_flag=True,
+              help="Also serve your personal glucose database as /personal (loopback hosts only)")
+@click.option("--personal-public", is_flag=True,
+              help="With --personal: allow a host other than loopback (your readings become reachable)")
+@personal_db_option
 @db_option
 @user_errors
-def serve(host, port, reload, db_path):
-    """Publish the database with Datasette (read-only, with /-/score)."""
-    from .serve import serve as run
+def serve(host, port, reload, personal, personal_public, personal_db, db_path):
+    """Publish the database with Datasette (read-only, with /-/score).
 
-    run(db_path, host=host, port=port, reload=reload)
+    Personal glucose readings are served only with --personal, and then only on
+    a loopback host unless --personal-public is given too.
+    """
+    from .serve import check_personal_host, serve as run
 
+    try:
+        check_personal_host(host, personal, personal_public)
+    except GlyloadError as error:
+        raise click.UsageError(str(error)) from None
+    path = None
+    if personal:
+        from .personal import personal_db_path
 
-def personal_db_option(command):
-    """``--personal-db PATH`` (env GLYLOAD_PERSONAL_DB): the personal glucose database."""
-    return click.option(
-        "--personal-db",
-        type=click.Path(dir_okay=False),
-        envvar="GLYLOAD_PERSONAL_DB",
-        help="Personal glucose database [env GLYLOAD_PERSONAL_DB; default personal.db beside the reference "
-             "database]",
-    )(command)
+        path = personal_db_path(personal_db, db_path)
+    run(db_path, host=host, port=port, reload=reload, personal_db=path)
 
 
 def tz_option(command):

@@ -18,7 +18,8 @@ Flags (a flagged meal is reported but left out of every fit):
 ``gap`` a gap of more than 20 min between readings in the window (-15 to 120 min,
 its edges counting as ends); ``few_readings`` fewer than 80% of the readings the
 device's interval gives for the window; ``overlapping_meal`` another meal inside
-the window; ``censored`` a High/Low reading in the window (the value is only a
+the window, or in the 120 min before it (the baseline would sit on that meal's
+response); ``censored`` a High/Low reading in the window (the value is only a
 bound); ``no_baseline`` no reading in the baseline interval; ``no_readings``.
 """
 
@@ -36,7 +37,7 @@ FLAGS = {
     "no_baseline": f"no reading in the {BASELINE_MINUTES} min before the meal",
     "gap": f"a gap of more than {MAX_GAP_MINUTES} min between readings in the window",
     "few_readings": f"fewer than {MIN_COVERAGE:.0%} of the expected readings",
-    "overlapping_meal": "another meal inside the window",
+    "overlapping_meal": "another meal inside the window or in the 2 h before",
     "censored": "a High/Low (censored) reading in the window",
     "ambiguous_time": "the meal time is in the repeated hour of a daylight-saving change",
     "no_gl": "no GL for the meal (an item has no GI)",
@@ -83,7 +84,7 @@ def meal_response(minutes, values, censored, interval_minutes: float, other_meal
     inside = [i for i, t in enumerate(minutes) if -BASELINE_MINUTES <= t <= WINDOW_MINUTES]
     out = {"baseline_mg_dl": None, "iauc_mg_dl_min": None, "peak_rise_mg_dl": None, "minutes_to_peak": None,
            "readings": len(inside)}
-    if any(-BASELINE_MINUTES <= m <= WINDOW_MINUTES for m in other_meals):
+    if any(-WINDOW_MINUTES <= m <= WINDOW_MINUTES for m in other_meals):
         flags.append("overlapping_meal")
     if not inside:
         out["flags"] = ["no_readings", *flags]

@@ -237,7 +237,7 @@ def _clarity(path, rows, tz) -> CgmFile:
             if naive.tzinfo is not None or len(stamp) != 19:
                 raise ValueError
         except ValueError:
-            raise DataError(path, line, f"timestamp {stamp!r} is not YYYY-MM-DDThh:mm:ss") from None
+            raise DataError(path, line, f"timestamp {stamp!r} is not a real date and time (YYYY-MM-DDThh:mm:ss)") from None
         transmitter = row[transmitter_at].strip() if transmitter_at is not None else ""
         source = row[source_at].strip() if source_at is not None else ""
         device = f"Dexcom {transmitter or source or 'receiver'}"
