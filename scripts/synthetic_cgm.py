@@ -101,13 +101,19 @@ def generate(days=14, seed=1, tz="America/New_York", start="2024-10-28", snacks=
     begin = datetime(first_day.year, first_day.month, first_day.day, tzinfo=zone).astimezone(UTC)
     knots = []
     count = days * 24 * 60 // KNOT_MINUTES
+    events.sort()
+    first_live = 0  # events more than 6 h old no longer add anything
     for step in range(count):
         at = begin + timedelta(minutes=KNOT_MINUTES * step)
         local = at.astimezone(zone)
         hours = local.hour + local.minute / 60
         level = 95 + 6 * math.sin((hours - 4) / 24 * 2 * math.pi) + rng.gauss(0, noise_sd)
-        level += sum(amp * _shape((at - when).total_seconds() / 60) for when, amp in events
-                     if timedelta(0) < at - when < timedelta(hours=6))
+        while first_live < len(events) and at - events[first_live][0] >= timedelta(hours=6):
+            first_live += 1
+        for when, amp in events[first_live:]:
+            if when >= at:
+                break
+            level += amp * _shape((at - when).total_seconds() / 60)
         knots.append([at, round(level)])
     if extremes and days > 5:
         day5 = begin + timedelta(days=5)

@@ -48,7 +48,7 @@ def inspect_path(db_path) -> Path:
     return db_path.with_name(f"{db_path.stem}.inspect.json")
 
 
-def inspect_data(db_path, name: str = DATABASE_NAME) -> dict:
+def inspect_data(db_path, served: str = DATABASE_NAME) -> dict:
     """What ``datasette inspect`` computes (hash, size, row counts), keyed by the served name."""
     from datasette.inspect import inspect_hash
 
@@ -65,8 +65,8 @@ def inspect_data(db_path, name: str = DATABASE_NAME) -> dict:
             tables[name] = {"count": count}
     finally:
         conn.close()
-    return {name: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size,
-                   "file": str(db_path), "tables": tables}}
+    return {served: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size,
+                     "file": str(db_path), "tables": tables}}
 
 
 def ensure_inspect_file(db_path, name: str = DATABASE_NAME) -> dict:
