@@ -176,3 +176,21 @@ def test_summary(imported, db):
     (device,) = json.loads(result.stdout)["devices"]
     assert device["device"] == "synthetic sensor" and device["censored_low"] > 0 and device["censored_high"] > 0
     assert device["gmi_percent"] == round(3.31 + 0.02392 * device["mean_mg_dl"], 2)
+
+
+def test_readme_glucose_examples_are_real_output(tmp_path, monkeypatch, synthetic, db):
+    """The README's measured-glucose blocks are what these commands print on the generator's data."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"<!-- glucose-example: glyload (.+?) -->\n```\n(.*?)```", readme, re.S)
+    assert len(blocks) == 3
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLYLOAD_PERSONAL_DB", "personal.db")
+    synthetic.main(["synthetic", "--days", "7"])
+    for command, expected in blocks:
+        result = CliRunner().invoke(cli, [*shlex.split(command), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected, command
