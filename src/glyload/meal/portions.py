@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from ..errors import GlyloadError
 from ..search import singular
+from .household import OWN_MEASURE_WORDS, household
+from .household import grams as household_mass
 from .parse import VOLUME_ML
 
 #: How USDA measure descriptions begin for each volume unit.
@@ -164,6 +166,12 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     if found:
         chosen = _qualified(found, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
+    entry = household(unit)
+    if entry is not None:
+        if entry.kind == "mass":
+            return Portion(quantity * household_mass(entry), "", (entry.note(),))
+        weighed = volume_grams(portions, entry.unit, quantity * entry.amount, phrase, food)
+        return Portion(weighed.grams, weighed.description, (entry.note(), *weighed.notes))
     for alias in ALIASES.get(unit, ()):
         similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())
                    and not _is_volume(p["description"])]
@@ -171,8 +179,8 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
-    if unit in SIZES:
-        whole = default_portion(portions, item_only=True, phrase=phrase)
+    if unit in SIZES or unit in OWN_MEASURE_WORDS:
+        whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
         if whole is not None:
             note = f"no '{unit}' measure in USDA SR; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
