@@ -146,19 +146,18 @@ def search(query, limit, db_path, as_json, as_csv):
 @user_errors
 def show(food, db_path, as_json):
     """Show a food: nutrients, GI and portions."""
-    from .foods import PER_100G, describe_food
+    from .foods import PER_100G, food_details
     from .output import table, to_json
 
-    record = describe_food(open_db(db_path), food)
+    food = food_details(open_db(db_path), food)
     if as_json:
-        click.echo(to_json(record))
+        click.echo(to_json(food))
         return
-    gi = record["glycemic_index"]
-    row = {**record, **record["per_100g"]}
-    click.echo(f"{row['food_id']}  {row['description']}")
-    click.echo(f"Food group: {row['food_group']}" + (f"  (subgroup {row['subgroup']})" if row.get("subgroup") else ""))
-    if row["common_names"]:
-        click.echo(f"Also called: {row['common_names']}")
+    gi = food["glycemic_index"]
+    click.echo(f"{food['food_id']}  {food['description']}")
+    click.echo(f"Food group: {food['food_group']}" + (f"  (subgroup {food['subgroup']})" if food["subgroup"] else ""))
+    if food["common_names"]:
+        click.echo(f"Also called: {food['common_names']}")
     if gi["method"]:
         value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
@@ -168,12 +167,12 @@ def show(food, db_path, as_json):
             click.echo(f"    {gi['basis']}")
     click.echo("")
     click.echo(table(
-        [{"nutrient": label, "value": row[key], "unit": unit} for key, label, unit in PER_100G],
+        [{"nutrient": label, "value": food["per_100g"][key], "unit": unit} for key, label, unit in PER_100G],
         [("nutrient", "per 100 g", None, "<"), ("value", "value", None, ">"), ("unit", "unit", None, "<")],
     ))
     click.echo("")
-    if row["portions"]:
-        click.echo(table(row["portions"], [
+    if food["portions"]:
+        click.echo(table(food["portions"], [
             ("amount", "amount", None, ">"),
             ("description", "portion", None, "<"),
             ("grams", "grams", None, ">"),

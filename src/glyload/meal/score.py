@@ -14,25 +14,21 @@ import math
 import sqlite3
 
 from .. import glycemic
+from ..database import dict_rows
 from ..errors import GlyloadError
 from ..search import fts_match, normalise, singular, words
 from .compound import GLUE_WORDS, food_words, split_item
 from .match import PREPARATION, SYNONYMS, THRESHOLD, CUTS, match_food
-from .parse import ParsedItem, ParseError, _quote
+from ..sources.gi_tables import MATCHES as MEASURED
+from .parse import MAX_GRAMS, ParsedItem, ParseError, _quote
 from .portions import grams_for
 from .read import MealLine, from_text
-
-#: A single item heavier than this is refused as absurd.
-MAX_ITEM_GRAMS = 25_000.0
 
 ITEM_KEYS = ("input", "food_id", "food", "quantity", "unit", "portion", "grams",
              "available_carbohydrate_g", "gi", "gi_method", "gi_confidence", "gl",
              "gl_low", "gl_high", "match_score", "notes", "typed", "unused_words")
 TOTAL_KEYS = ("grams", "available_carbohydrate_g", "gl", "gl_low", "gl_high", "gl_class",
               "gi", "gi_class", "measured_carb_share")
-MEASURED = ("direct", "related")
-FOOD_COLUMNS = ("food_id", "description", "common_names", "available_carbohydrate_g", "gi", "gi_method",
-                "gi_confidence", "gi_sem", "gi_low", "gi_high")
 
 
 class ItemError(GlyloadError):
@@ -62,12 +58,10 @@ def located(line: MealLine, error: GlyloadError) -> str:
 
 
 def food_by_id(conn: sqlite3.Connection, food_id: str) -> dict:
-    cursor = conn.execute("select * from foods where food_id = ?", (food_id,))
-    row = cursor.fetchone()
-    if row is None:
+    rows = dict_rows(conn, "select * from foods where food_id = ?", (food_id,))
+    if not rows:
         raise ItemError(f"no food with id {food_id!r}")
-    names = [c[0] for c in cursor.description]
-    return dict(zip(names, tuple(row)))
+    return rows[0]
 
 
 def known_word(conn: sqlite3.Connection, word: str) -> bool:
@@ -128,8 +122,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         notes.append(f"not used for the match: {', '.join(unused)} (scored as {food['description']!r})")
     if not math.isfinite(grams) or grams <= 0:
         raise ItemError(f"{item.text!r}: the amount must be above 0 g")
-    if grams > MAX_ITEM_GRAMS:
-        raise ItemError(f"{item.text!r}: {grams:,.0f} g is not a plausible amount (at most {MAX_ITEM_GRAMS:,.0f} g)")
+    if grams > MAX_GRAMS:
+        raise ItemError(f"{item.text!r}: {grams:,.0f} g is not a plausible amount (at most {MAX_GRAMS:,} g)")
     carbs = glycemic.carbohydrate_in_portion(food["available_carbohydrate_g"], grams)
     gi = food["gi"]
     gl = None if gi is None else glycemic.glycemic_load(gi, carbs)
