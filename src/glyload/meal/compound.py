@@ -64,7 +64,7 @@ def content_words(phrase: str) -> set:
     return set(normalise(expand(phrase))) - GLUE_WORDS
 
 
-def is_dish(conn: sqlite3.Connection, item: ParsedItem, first_part: str) -> bool:
+def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     """Whether one food is the whole joined phrase (see the module's rule)."""
     unit = item.unit if item.unit_kind in ("volume", "household") else None
     try:
@@ -74,10 +74,12 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem, first_part: str) -> bool
     found = food_words(match.food)
     if not content_words(item.phrase) <= found:
         return False
-    lead = content_words(parse_item(first_part).phrase)
+    typed = normalise(expand(item.phrase))
+    if any(normalise(term)[:len(typed)] == typed for term in match.food["description"].split(",")):
+        return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
+    # What the food is must be typed: "toast with butter" is not French toast.
     head = head_words(match.food["description"]) - GLUE_WORDS - NEUTRAL
-    # What the food is must be what was typed: "toast with butter" is not French toast.
-    return bool(head & lead) and head <= content_words(item.phrase)
+    return bool(head) and head <= content_words(item.phrase)
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
@@ -96,7 +98,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         for j in range(end, i + 1, -1):
             candidate = _join(text, parts, i, j)
             whole = parse_item(candidate)
-            if is_dish(conn, whole, parts[i]):
+            if is_dish(conn, whole):
                 joined = (whole, j)
                 break
         if joined:

@@ -37,7 +37,7 @@ WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "ser
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
            "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
-           "bottle": ("can or bottle",), "can": ("can or bottle",)}
+           "bottle": ("can or bottle",), "can": ("can or bottle",), "strip": ("slice",), "rasher": ("slice",)}
 SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
 
 

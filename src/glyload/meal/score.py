@@ -23,6 +23,11 @@ from ..sources.gi_tables import MATCHES as MEASURED
 from .parse import MAX_GRAMS, ParsedItem, ParseError, _quote
 from .portions import grams_for
 from .read import MealLine, from_text
+from .variety import measured_variety
+from .variety import note as variety_note
+
+#: ``gi_method`` of an item that carries its typed variety's measured GI (:mod:`glyload.meal.variety`).
+VARIETY_METHOD = "variety"
 
 ITEM_KEYS = ("input", "food_id", "food", "quantity", "unit", "portion", "grams",
              "available_carbohydrate_g", "gi", "gi_method", "gi_confidence", "gl",
@@ -118,6 +123,14 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         grams, portion = weighed.grams, weighed.description
         notes.extend(weighed.notes)
     unused = [] if item.food_id else unused_words(item, food, portion)
+    for word in list(unused):
+        found = measured_variety(conn, word, food)
+        if found is not None:
+            notes.append(variety_note(found, food))
+            food = {**food, "gi": found["gi"], "gi_low": found["gi_low"], "gi_high": found["gi_high"],
+                    "gi_method": VARIETY_METHOD, "gi_confidence": "high" if found["iso"] else "medium"}
+            unused.remove(word)
+            break
     if unused:
         notes.append(f"not used for the match: {', '.join(unused)} (scored as {food['description']!r})")
     if not math.isfinite(grams) or grams <= 0:
@@ -168,7 +181,7 @@ def totals(items: list[dict]) -> dict:
     # measurement, so it does not pull the meal's GI down.
     gi = glycemic.meal_glycemic_index(
         (i["gi"], i["_carbs"]) for i in scored if i["gi_method"] != "not applicable")
-    measured = sum(i["_carbs"] for i in items if i["gi_method"] in MEASURED)
+    measured = sum(i["_carbs"] for i in items if i["gi_method"] in (*MEASURED, VARIETY_METHOD))
     low = sum(i["_range"][0] for i in scored)
     high = sum(i["_range"][1] for i in scored)
     return {
