@@ -37,9 +37,11 @@ def test_variety_counts_as_measured_carbohydrate(conn):
     assert score_meal(conn, "1 cup cooked jasmine rice")["totals"]["measured_carb_share"] == 1.0
 
 
-def test_an_unmeasured_word_is_named_not_dropped(conn):
-    item = score_meal(conn, "1 cup cooked white rice", )["items"][0]
-    assert item["unused_words"] == []
-    from glyload.meal.score import score_meal as score
-    odd = score(conn, "1 cup cooked white rice", first=True)["items"][0]
-    assert odd["gi_method"] != "variety"
+def test_an_unmeasured_variety_word_is_named_not_dropped(conn):
+    """No International Tables entry names "carolina" rice: the word is named, the food's GI kept."""
+    assert not variety_entries(conn, "carolina", "rice")
+    item = score_meal(conn, "1 cup cooked carolina white rice", first=True)["items"][0]
+    assert item["food_id"] == "20045"
+    assert item["gi_method"] != "variety"
+    assert item["unused_words"] == ["carolina"]
+    assert any(n.startswith("not used for the match: carolina") for n in item["notes"])
