@@ -209,3 +209,40 @@ def test_piece_is_not_a_cup_of_slices(conn):
 
 def test_mass_units_table_matches_parse():
     assert MASS_GRAMS["oz"] == pytest.approx(28.349523125)
+
+
+# --- FNDDS defaults: "Quantity not specified" and guideline amounts for additions ----------------
+
+from glyload.meal.portions import guideline, is_special, not_specified  # noqa: E402
+
+MILK = [  # FNDDS 2021-2023, 11111000 "Milk, whole" (Portions and Weights)
+    {"seq": 1, "amount": 1, "description": "cup", "grams": 244.0},
+    {"seq": 4, "amount": 1, "description": "Guideline amount per fl oz of beverage", "grams": 2.5},
+    {"seq": 5, "amount": 1, "description": "Guideline amount per cup of hot cereal", "grams": 61.0},
+    {"seq": 6, "amount": 1, "description": "Quantity not specified", "grams": 244.0},
+]
+
+
+def host(food, quantity=1.0, unit_kind="volume", millilitres=None, grams=0.0):
+    return {"food": food, "quantity": quantity, "unit_kind": unit_kind, "millilitres": millilitres, "grams": grams}
+
+
+def test_milk_in_a_cup_of_coffee_is_usda_s_guideline_per_fluid_ounce():
+    weighed = guideline(MILK, host("Coffee, brewed", millilitres=VOLUME_ML["cup"]))
+    assert weighed.grams == pytest.approx(2.5 * 8)
+    assert "Guideline amount per fl oz of beverage" in weighed.notes[0]
+
+
+def test_milk_on_oatmeal_is_usda_s_guideline_per_cup_of_hot_cereal():
+    weighed = guideline(MILK, host("Oatmeal, NFS", millilitres=2 * VOLUME_ML["cup"]))
+    assert weighed.grams == pytest.approx(2 * 61.0)
+
+
+def test_a_host_of_no_guideline_kind_gets_none():
+    assert guideline(MILK, host("Apples, raw, with skin", unit_kind=None, grams=182)) is None
+
+
+def test_quantity_not_specified_is_found_and_special():
+    assert not_specified(MILK)["grams"] == 244.0
+    assert [p["seq"] for p in MILK if is_special(p)] == [4, 5, 6]
+    assert not_specified(MILK[:3]) is None

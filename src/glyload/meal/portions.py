@@ -221,16 +221,95 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
     return portions[0] if portions else None
 
 
-def grams_for(conn: sqlite3.Connection, food: dict, item) -> Portion:
-    """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind)."""
+#: USDA FNDDS's default for a food eaten in an amount the person did not say.
+NOT_SPECIFIED = "quantity not specified"
+#: FNDDS measures of an addition "per" what it goes with ("Guideline amount per slice of
+#: bread/roll" of butter = 7 g): what the host must be, and what one of it is.
+GUIDELINE = "guideline amount"
+GUIDELINE_HOSTS = (
+    # (words of USDA's guideline description, host words (any), count host in)
+    ("per fl oz of beverage", {"coffee", "tea", "beverage", "cocoa", "latte", "espresso", "cappuccino",
+                               "chocolate", "drink"}, "fl oz"),
+    ("per cup of hot cereal", {"oatmeal", "oat", "grit", "porridge", "farina", "cereal"}, "cup"),
+    ("per slice of bread/roll", {"bread", "roll", "bagel", "toast", "muffin", "biscuit", "croissant", "bun",
+                                 "toasted"}, "item"),
+    ("per sandwich", {"sandwich", "wrap", "burger", "sub"}, "item"),
+    ("on regular sandwich", {"sandwich", "wrap", "burger", "sub"}, "item"),
+    ("per hot dog or per hamburger", {"hot dog", "frankfurter", "hamburger", "cheeseburger", "burger"}, "item"),
+    ("per cup of french fries", {"fries", "french fried"}, "cup"),
+    ("per piece of sushi", {"sushi"}, "item"),
+    ("in salad", {"salad"}, "once"),
+    ("per cup of vegetable", {"vegetable", "broccoli", "carrot", "bean", "pea", "spinach", "corn",
+                              "cauliflower"}, "cup"),
+)
+
+
+def is_special(portion: dict) -> bool:
+    """FNDDS defaults and guideline amounts are no household measure to pick by name."""
+    text = portion["description"].lower()
+    return text.startswith(NOT_SPECIFIED) or GUIDELINE in text
+
+
+def not_specified(portions: list[dict]) -> dict | None:
+    """The food's FNDDS "Quantity not specified" portion (the plain one before "if main course")."""
+    found = [p for p in portions if p["description"].lower().startswith(NOT_SPECIFIED)]
+    return min(found, key=lambda p: (p["description"].lower() != NOT_SPECIFIED, p["seq"])) if found else None
+
+
+def guideline(portions: list[dict], host: dict):
+    """An addition's grams for its host (FNDDS guideline amounts), with a note; None if none fits.
+
+    ``host`` has the host item's ``food`` (name), ``quantity``, ``unit_kind``,
+    ``millilitres`` (or None) and ``grams``."""
+    from ..search import normalise
+
+    host_words = set(normalise(host["food"])) | set(host["food"].lower().split(", "))
+    for wording, kinds, count_in in GUIDELINE_HOSTS:
+        found = [p for p in portions if GUIDELINE in p["description"].lower() and wording in p["description"].lower()]
+        if not found or not host_words & kinds:
+            continue
+        portion = found[0]
+        millilitres = host["millilitres"]
+        assumed = ""
+        if count_in in ("fl oz", "cup"):
+            if millilitres is None:
+                millilitres = host["grams"]  # a drink or cereal weighed by a household measure: 1 g a ml
+                assumed = " (taken as 1 ml a gram)"
+            count = millilitres / VOLUME_ML[count_in]
+        elif count_in == "item":
+            count = host["quantity"] if host["unit_kind"] in (None, "household") else 1.0
+        else:
+            count = 1.0
+        grams = per_unit(portion) * count
+        note = (f"no amount given: USDA FNDDS '{portion['description']}' ({per_unit(portion):g} g) x "
+                f"{count:.3g} {count_in if count_in != 'once' else ''} of {host['food']!r}{assumed}").replace("  ", " ")
+        return Portion(grams, portion["description"], (note,))
+    return None
+
+
+def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = None) -> Portion:
+    """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind).
+
+    No amount given: for an addition (``host``, the item it goes with), USDA FNDDS's
+    guideline amount for that host; else the food's FNDDS "Quantity not specified";
+    else the SR rule of :func:`default_portion`. The notes say which."""
     if item.unit_kind == "mass":
         return Portion(item.grams(), "")
-    portions = food_portions(conn, food["food_id"])
+    every = food_portions(conn, food["food_id"])
+    portions = [p for p in every if not is_special(p)]
     name = food["description"]
     if item.unit_kind == "volume":
         return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
     if item.unit_kind == "household":
         return household_grams(portions, item.unit, item.quantity, item.phrase, name)
+    if host is not None and not item.amount_given:
+        added = guideline(every, host)
+        if added is not None:
+            return added
+    default = not_specified(every)
+    if default is not None:
+        note = f"no amount given: {item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g)"
+        return Portion(item.quantity * per_unit(default), default["description"], (note,))
     # A measure named for the food itself counts whether it is named as typed ("donut")
     # or as SR names the food ("Doughnuts, ...").
     chosen = default_portion(portions, phrase=f"{item.phrase} {name.split(',')[0]}")

@@ -98,9 +98,10 @@ def unused_words(item: ParsedItem, food: dict, portion: str) -> list[str]:
 
 
 def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
-               grams: float | None = None, typed: str | None = None) -> dict:
+               grams: float | None = None, typed: str | None = None, host: dict | None = None) -> dict:
     """Score one parsed item (``grams`` overrides the parsed amount, for CSV input;
-    ``typed`` is the typed item it is part of, when a compound phrase was split)."""
+    ``typed`` is the typed item it is part of, when a compound phrase was split, and
+    ``host`` the scored item it goes with)."""
     notes = list(item.notes)
     typed_words = words(item.phrase)
     if item.amount_given and item.unit is None and len(typed_words) > 1 \
@@ -119,7 +120,9 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
             notes.append(f"weak match ({match_score:g}) accepted with --first")
     portion = ""
     if grams is None:
-        weighed = grams_for(conn, food, item)
+        weighed = grams_for(conn, food, item, host=None if host is None else {
+            "food": host["food"], "quantity": host["quantity"], "unit_kind": host["_unit_kind"],
+            "millilitres": host["_millilitres"], "grams": host["grams"]})
         grams, portion = weighed.grams, weighed.description
         notes.extend(weighed.notes)
     unused = [] if item.food_id else unused_words(item, food, portion)
@@ -166,6 +169,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         "notes": notes,
         "typed": typed or item.text,
         "unused_words": unused,
+        "_unit_kind": item.unit_kind,
+        "_millilitres": item.millilitres(),
         "_carbs": carbs,
         "_gl": gl,
         "_range": uncertainty,
@@ -211,7 +216,9 @@ def score_line(conn: sqlite3.Connection, line: MealLine, first: bool = False) ->
         return [score_item(conn, parsed, first=first, grams=line.grams)]
     parts = split_item(conn, line.text)
     typed = line.text if len(parts) > 1 else None
-    scored = [score_item(conn, part, first=first, typed=typed) for part in parts]
+    scored = []
+    for part in parts:
+        scored.append(score_item(conn, part, first=first, typed=typed, host=scored[0] if scored else None))
     if typed:
         scored[0]["notes"].insert(0, f"no food is {typed!r} as one dish: scored as {len(parts)} items")
     return scored
