@@ -204,84 +204,32 @@ ITEM_TABLE = [
 ]
 
 
-def meal_lines(conn, lines, first):
-    """Score (item text, location) pairs; errors name the item's location."""
-    from .meal.parse import ParsedItem, parse_item
-    from .meal.score import result, score_item
-
-    items = []
-    for text, where, grams, food_id in lines:
-        try:
-            if food_id is not None:
-                parsed = ParsedItem(text=text, quantity=grams, unit="g", unit_kind="mass",
-                                    phrase="", food_id=food_id, notes=())
-                items.append(score_item(conn, parsed, first=first, grams=grams))
-            else:
-                items.append(score_item(conn, parse_item(text), first=first))
-        except GlyloadError as error:
-            raise GlyloadError(f"{where}: {error}" if where else str(error)) from None
-    if not items:
-        raise GlyloadError("empty meal: no food items given")
-    return result(items)
-
-
-def read_meal_file(path):
-    """Lines of a meal file: one item a line, or a CSV with `item` or `food_id`,`grams`."""
-    import csv
-
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise GlyloadError(f"{path}: not a UTF-8 text file") from None
-    first_line = text.splitlines()[0].strip().lower() if text.strip() else ""
-    header = [h.strip() for h in first_line.split(",")]
-    if "item" in header or {"food_id", "grams"} <= set(header):
-        reader = csv.DictReader(text.splitlines())
-        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if row.get("item"):
-                yield row["item"], where, None, None
-            elif row.get("food_id"):
-                try:
-                    grams = float(row.get("grams") or "")
-                except ValueError:
-                    raise GlyloadError(f"{where}: grams {row.get('grams')!r} is not a number") from None
-                yield f"{row['food_id']}: {grams:g} g", where, grams, row["food_id"].strip()
-            else:
-                raise GlyloadError(f"{where}: needs an item or a food_id and grams")
-        return
-    from .meal.parse import split_meal
-
-    for number, line in enumerate(text.splitlines(), 1):
-        for item in split_meal(line):
-            yield item, f"{path}:{number}", None, None
-
-
-def print_meal(meal, as_json, as_csv):
+def print_meal(meal, as_json, as_csv, bars=False):
     from .meal.score import ITEM_KEYS
-    from .output import table, to_csv, to_json
+    from .output import share_bar, table, to_csv, to_json
 
     if as_json:
         click.echo(to_json(meal))
         return
     if as_csv:
-        rows = [dict(item, notes="; ".join(item["notes"])) for item in meal["items"]]
+        rows = [dict(item, notes="; ".join(item["notes"]), unused_words=" ".join(item["unused_words"]))
+                for item in meal["items"]]
         click.echo(to_csv(rows, list(ITEM_KEYS)), nl=False)
         return
     rows = []
+    totals = meal["totals"]
     for item in meal["items"]:
         label = item["food"] if len(item["food"]) <= 48 else item["food"][:47] + "…"
         gi = "n/a" if item["gi"] is None else f"{item['gi']:g}"
-        rows.append(dict(item, food_label=f"{item['food_id']} {label}",
-                         gi_label=f"{gi} ({item['gi_method']})"))
-    totals = meal["totals"]
-    total_gi = "n/a" if totals["gi"] is None else f"{totals['gi']:g}"
-    click.echo(table(rows, ITEM_TABLE, total={
+        flag = " (?)" if item["unused_words"] else ""
+        rows.append(dict(item, input=item["input"] + flag, food_label=f"{item['food_id']} {label}",
+                         gi_label=f"{gi} ({item['gi_method']})",
+                         bar=share_bar(item["gl"], totals["gl"])))
+    columns = ITEM_TABLE + ([("bar", "share of GL", None, "<")] if bars else [])
+    click.echo(table(rows, columns, total={
         "input": "meal", "grams": totals["grams"],
         "available_carbohydrate_g": totals["available_carbohydrate_g"],
-        "gi_label": total_gi, "gl": totals["gl"],
+        "gi_label": "n/a" if totals["gi"] is None else f"{totals['gi']:g}", "gl": totals["gl"],
     }))
     click.echo("")
     gl_range = ""
@@ -294,39 +242,83 @@ def print_meal(meal, as_json, as_csv):
         click.echo("Meal GI: n/a (no available carbohydrate)")
     if totals["measured_carb_share"] is not None:
         click.echo(f"Carbohydrate with a measured GI: {totals['measured_carb_share'] * 100:.0f}%")
+    if any(item["unused_words"] for item in meal["items"]):
+        click.echo("(?) some typed words were not used for the match: see the notes")
     for number, item in enumerate(meal["items"], 1):
         for note in item["notes"]:
             click.echo(f"Note {number} ({item['input']}): {note}")
+    for left in meal.get("left_out", ()):
+        where = f"{left['where']}: " if left["where"] else ""
+        click.echo(f"Left out ({where}{left['input']}): {left['error']}")
 
 
-@cli.command()
+def meal_progress(count):
+    """A progress bar on stderr for long meals read from a terminal session (else None)."""
+    if count < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=count, label="Scoring", file=sys.stderr, show_eta=True)
+    bar.__enter__()
+    return bar, lambda done: bar.update(done - bar.pos)
+
+
+#: A --file or stdin meal with at least this many items shows a progress bar (on a terminal).
+PROGRESS_MIN_ITEMS = 500
+
+
+class MealArguments(click.Command):
+    """``glyload score "-1 cup rice"``: an argument that starts with "-" and a digit or a
+    space is a (negative) item, refused by the parser with its own message, not an option."""
+
+    def parse_args(self, ctx, args):
+        import re
+
+        items = [a for a in args if re.match(r"-[\d.\s½¼¾]", a)]
+        if items and "--" not in args:
+            args = [a for a in args if a not in items] + ["--", *items]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=MealArguments)
 @click.argument("meal", nargs=-1)
 @click.option("-f", "--file", "meal_file", type=click.Path(exists=True, dir_okay=False),
               help="Read items from a file: one a line, or CSV with item or food_id,grams")
 @click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@click.option("--partial", is_flag=True,
+              help="Score the items that can be scored and list those left out (default: any bad item fails)")
+@click.option("--bars/--no-bars", default=None,
+              help="Show each item's share of the meal GL as a bar [default: on a terminal]")
 @db_option
 @output_options
 @user_errors
-def score(meal, meal_file, first, db_path, as_json, as_csv):
-    """Score the glycemic load of a meal."""
-    from .meal.parse import split_meal
+def score(meal, meal_file, first, partial, bars, db_path, as_json, as_csv):
+    """Score the glycemic load of a meal.
+
+    Each argument is one or more items (separated by commas); "X with Y" and
+    "X and Y" are one food when a food is that dish, else several items.
+    """
+    from .meal import read
+    from .meal.score import score_lines
 
     if meal and meal_file:
         raise click.UsageError("give the meal as arguments or --file, not both")
     if meal_file:
-        lines = list(read_meal_file(meal_file))
+        lines = read.from_file(meal_file)
     elif meal:
-        lines = [(item, "", None, None) for item in split_meal(" ".join(meal))]
+        lines = read.from_arguments(meal)
     elif not sys.stdin.isatty():
-        try:
-            data = sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise click.ClickException("stdin: not UTF-8 text") from None
-        lines = [(item, f"stdin:{n}", None, None)
-                 for n, line in enumerate(data.splitlines(), 1) for item in split_meal(line)]
+        lines = read.from_text(read.decode(sys.stdin.buffer.read(), "stdin"), "stdin")
     else:
         raise click.UsageError("give a meal, e.g. glyload score \"1 cup cooked white rice, 1 medium apple\"")
-    print_meal(meal_lines(open_db(db_path), lines, first), as_json, as_csv)
+    conn = open_db(db_path)
+    bar, progress = meal_progress(len(lines))
+    try:
+        result = score_lines(conn, lines, first=first, partial=partial, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if bars is None:
+        bars = sys.stdout.isatty()
+    print_meal(result, as_json, as_csv, bars=bars)
 
 
 @cli.command()

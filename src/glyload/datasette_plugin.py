@@ -28,8 +28,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import glycemic
 from .errors import GlyloadError
-from .meal.parse import parse_meal
-from .meal.score import score_meal
+from .meal.read import from_text
+from .meal.score import score_lines
 from .output import format_value
 from .paths import DATABASE_NAME
 
@@ -157,13 +157,13 @@ async def score(datasette, meal: str, first: bool) -> dict:
     if len(meal) > MAX_MEAL_CHARS:
         raise GlyloadError(f"the meal is {len(meal):,} characters long; at most {MAX_MEAL_CHARS:,} are scored here "
                            "(the glyload CLI scores any length)")
-    items = len(parse_meal(meal))  # milliseconds; a bad item raises its one-line ParseError
-    if items > MAX_ITEMS:
-        raise GlyloadError(f"the meal has {items} items; at most {MAX_ITEMS} are scored here "
+    lines = from_text(meal)  # the scorer's one entrance, as the CLI reads a meal
+    if len(lines) > MAX_ITEMS:
+        raise GlyloadError(f"the meal has {len(lines)} items; at most {MAX_ITEMS} are scored here "
                            "(the glyload CLI scores any number)")
 
     def run(conn: sqlite3.Connection):
-        return score_meal(conn, meal, first=first)
+        return score_lines(conn, lines, first=first)
 
     return await datasette.get_database(DATABASE_NAME).execute_fn(run)
 
