@@ -194,3 +194,14 @@ def test_readme_glucose_examples_are_real_output(tmp_path, monkeypatch, syntheti
         result = CliRunner().invoke(cli, [*shlex.split(command), "--db", str(db)])
         assert result.exit_code == 0, result.output
         assert result.stdout == expected, command
+
+
+def test_an_item_that_cannot_be_scored_names_its_line(tmp_path, imported, db):
+    diary = tmp_path / "diary.csv"
+    diary.write_text("date,time,meal,item,food_id,grams\n2024-10-28,07:30,breakfast,1 medium apple,,\n"
+                     "2024-10-28,07:30,breakfast,1 cup zzqxv,,\n")
+    result = invoke("glucose", "meals", "--db", db, "--personal-db", imported["clarity"], "--tz", TZ, "--diary", diary)
+    assert result.exit_code == 1 and f"{diary}:3:" in result.output and "zzqxv" in result.output
+    diary.write_text("date,time,meal,item,food_id,grams\n2024-10-28,07:30,breakfast,,20045,-5\n")
+    result = invoke("glucose", "meals", "--db", db, "--personal-db", imported["clarity"], "--tz", TZ, "--diary", diary)
+    assert result.exit_code == 1 and f"{diary}:2: grams '-5' must be a number above 0" in result.output

@@ -61,7 +61,7 @@ def meal_report(ref_conn, personal_path, diary_path, tz, zone_note: str, device:
             raise GlyloadError(f"{diary_path}:{meal.line}: time {meal.time} on {meal.date} does not exist in "
                                f"{tz.key} (clocks went forward)")
         instants.append((meal.local.replace(tzinfo=tz, fold=0).astimezone(UTC), kind == REPEATED_FIRST))
-    scored = score_meals(ref_conn, meals, diary_path, first=first)
+    scored = score_meals(ref_conn, meals, first=first)
     starts = [_minutes(utc_text(at)) for at, _ in instants]
     span = (utc_text(min(at for at, _ in instants) - timedelta(minutes=response.BASELINE_MINUTES + MARGIN_MINUTES)),
             utc_text(max(at for at, _ in instants) + timedelta(minutes=response.WINDOW_MINUTES + MARGIN_MINUTES)))

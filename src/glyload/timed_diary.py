@@ -7,8 +7,10 @@ ISO dates (``YYYY-MM-DD``) and times ISO 24-hour times (``HH:MM`` or
 ``HH:MM:SS``); anything else is a ``file:line`` error. This module holds the
 timed diary's date and time validation (:func:`check_date`, :func:`check_time`).
 
-Each meal is scored through the meal scorer's entrance (``glyload.meal.score``:
-``score_item`` per item, ``result`` for the totals), each distinct item text once.
+Each meal is scored through the meal scorer's entrance: its rows become
+``glyload.meal.read.MealLine``s (``food_id_line`` checks grams), each distinct line
+is scored once by ``glyload.meal.score.score_line`` and each meal's totals come
+from ``glyload.meal.score.result``, as for ``glyload score`` and ``glyload diary``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class TimedMeal:
     meal: str
     local: datetime
     line: int
-    items: list = field(default_factory=list)  # (text, line, food_id or None, grams or None)
+    items: list = field(default_factory=list)  # glyload.meal.read.MealLine, located file:line
 
 
 def read_timed_diary(path) -> tuple[list[TimedMeal], list[str]]:
@@ -71,6 +73,8 @@ def read_timed_diary(path) -> tuple[list[TimedMeal], list[str]]:
         raise DataError(path, 1, f"missing column(s): {', '.join(missing)}{hint}")
     if "item" not in header and not {"food_id", "grams"} <= set(header):
         raise DataError(path, 1, "needs an item column or food_id and grams columns")
+    from .meal.read import MealLine, food_id_line
+
     notes = [f"column {c!r} is not used" for c in header if c and c not in COLUMNS]
     at = {c: header.index(c) for c in COLUMNS if c in header}
     meals: dict = {}
@@ -89,13 +93,9 @@ def read_timed_diary(path) -> tuple[list[TimedMeal], list[str]]:
         if meal is None:
             meal = meals[key] = TimedMeal(*key, datetime.combine(day, clock), line)
         if get.get("food_id"):
-            try:
-                grams = float(get.get("grams", ""))
-            except ValueError:
-                raise DataError(*where, f"grams {get.get('grams')!r} is not a number") from None
-            meal.items.append((f"{get['food_id']}: {grams:g} g", line, get["food_id"], grams))
+            meal.items.append(food_id_line(get["food_id"], get.get("grams"), f"{path}:{line}"))
         elif get.get("item"):
-            meal.items.append((get["item"], line, None, None))
+            meal.items.append(MealLine(get["item"], f"{path}:{line}"))
         else:
             raise DataError(*where, "needs an item or a food_id and grams")
     if not meals:
@@ -103,26 +103,20 @@ def read_timed_diary(path) -> tuple[list[TimedMeal], list[str]]:
     return list(meals.values()), notes
 
 
-def score_meals(conn, meals: list[TimedMeal], path, first: bool = False) -> list[dict]:
-    """Each meal's scored items and totals (``glyload.meal.score``), item texts scored once."""
-    from .meal.parse import ParsedItem, parse_item
-    from .meal.score import result, score_item
+def score_meals(conn, meals: list[TimedMeal], first: bool = False) -> list[dict]:
+    """Each meal's scored items and totals, through the meal scorer; each distinct line once."""
+    from .meal.score import MealError, result, score_line
 
-    cache: dict = {}
+    done: dict = {}
     scored = []
     for meal in meals:
         items = []
-        for text, line, food_id, grams in meal.items:
-            try:
-                if food_id is not None:
-                    parsed = ParsedItem(text=text, quantity=grams, unit="g", unit_kind="mass", phrase="",
-                                        food_id=food_id, notes=())
-                    items.append(score_item(conn, parsed, first=first, grams=grams))
-                else:
-                    if text not in cache:
-                        cache[text] = score_item(conn, parse_item(text), first=first)
-                    items.append(cache[text])
-            except GlyloadError as error:
-                raise GlyloadError(f"{path}:{line}: {error}") from None
+        for line in meal.items:
+            if line.key not in done:
+                try:
+                    done[line.key] = score_line(conn, line, first=first)
+                except GlyloadError as error:
+                    raise MealError([(line, error)]) from None
+            items.extend(done[line.key])
         scored.append(result(items))
     return scored
