@@ -27,24 +27,24 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
 
 
-def check_date(text: str, where) -> date:
-    """A real ISO date, or a located error."""
-    if _DATE.match(text):
+def _checked(pattern, parse, text: str, where, message: str):
+    if pattern.match(text):
         try:
-            return date.fromisoformat(text)
+            return parse(text)
         except ValueError:
             pass
-    raise DataError(*where, f"date {text!r} is not a real ISO date (YYYY-MM-DD)")
+    raise DataError(*where, message)
+
+
+def check_date(text: str, where) -> date:
+    """A real ISO date, or a located error."""
+    return _checked(_DATE, date.fromisoformat, text, where, f"date {text!r} is not a real ISO date (YYYY-MM-DD)")
 
 
 def check_time(text: str, where) -> time:
     """A real ISO 24-hour time (HH:MM or HH:MM:SS), or a located error."""
-    if _TIME.match(text):
-        try:
-            return time.fromisoformat(text)
-        except ValueError:
-            pass
-    raise DataError(*where, f"time {text!r} is not a real ISO time (HH:MM or HH:MM:SS, 24-hour)")
+    return _checked(_TIME, time.fromisoformat, text, where,
+                    f"time {text!r} is not a real ISO time (HH:MM or HH:MM:SS, 24-hour)")
 
 
 @dataclass
