@@ -147,3 +147,115 @@ def test_search_facet_and_score_a_meal(server, browser, built_db, tmp_path):
     assert "script>window.glyloadinjected = 1</script" in error.text.lower()
     assert browser.find_element(By.ID, "meal").get_property("value") == injected
     assert browser.execute_script("return window.glyloadInjected") is None
+
+
+# --- charts --------------------------------------------------------------------------------
+
+CHART_MEAL = "1 cup cooked white rice\n1 medium apple\n30 g cheddar cheese"
+
+
+def keep_screenshot(path: Path, name: str):
+    """Copy a screenshot to $GLYLOAD_SCREENSHOT_DIR (how docs/*.png are made), if set."""
+    folder = os.environ.get("GLYLOAD_SCREENSHOT_DIR")
+    if folder:
+        shutil.copyfile(path, Path(folder) / name)
+
+
+def wait_for_chart(browser, element_id):
+    """Wait until glyload-charts.js has drawn (or failed to draw) the chart; return its state."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def state(driver):
+        return driver.find_element(By.ID, element_id).get_attribute("data-chart-state")
+
+    return WebDriverWait(browser, WAIT_S).until(state)
+
+
+def fetched_elsewhere(browser, base: str) -> list[str]:
+    """Every resource the page loaded from anywhere but ``base``."""
+    names = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    return [name for name in names if not name.startswith(base)]
+
+
+def test_score_page_draws_the_meal_chart(server, browser, built_db, tmp_path):
+    from urllib.parse import quote_plus
+
+    from selenium.webdriver.common.by import By
+
+    from glyload.charts import item_bars
+
+    result = score_meal(connect(built_db), CHART_MEAL)
+    expected = item_bars(result)
+    assert [bar["food_id"] for bar in expected] == ["20045", "09003", "01009"]  # longest first
+    browser.get(f"{server}/-/score?meal={quote_plus(CHART_MEAL)}")
+    assert wait_for_chart(browser, "score-chart") == "drawn"
+    svg = browser.find_element(By.CSS_SELECTOR, "#score-chart svg")
+    bars = svg.find_elements(By.CSS_SELECTOR, ".item_bars_marks path")
+    assert len(bars) == 3
+    assert [bar.get_attribute("aria-label") for bar in bars] == [bar["description"] for bar in expected]
+    widths = [bar.rect["width"] for bar in bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[1] > 0
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".item_ranges_marks line")) == 3
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".item_range_low_marks path")) == 3
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".meal_bands_marks path")) == 3
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".meal_bar_marks path")) == 1
+    legend = svg.find_element(By.CSS_SELECTOR, ".role-legend").text
+    assert "low (≤ 10)" in legend and "medium (11–19)" in legend and "high (≥ 20)" in legend
+    described = browser.find_element(By.CSS_SELECTOR, "#score-chart [role=graphics-document]")
+    assert described.get_attribute("aria-label").startswith("Glycemic load per item, largest first: 3 bars.")
+    hidden = browser.find_element(By.ID, "score-chart-text").get_attribute("textContent")
+    assert "1 cup cooked white rice: GL 28.7 (range 20.6 to 33.4), high for a serving." in hidden
+    assert fetched_elsewhere(browser, server) == []
+    screenshot = tmp_path / "score-chart.png"
+    assert browser.find_element(By.ID, "score-chart-figure").screenshot(str(screenshot))
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    full = tmp_path / "score-page.png"
+    browser.save_screenshot(str(full))
+    keep_screenshot(full, "score-page.png")
+
+    # A meal that cannot be scored shows its error and no chart.
+    browser.get(f"{server}/-/score?meal=xyzzy")
+    assert "no food matches 'xyzzy'" in browser.find_element(By.ID, "score-error").text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".glyload-chart, .vega-embed, #score-chart-spec")
+
+
+def test_diary_report_opens_offline_with_seven_day_bars(browser, built_db, tmp_path):
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+
+    from glyload.cli import cli
+    from glyload.diary import score_diary
+
+    from test_charts import WEEK, week_diary
+
+    diary = week_diary(tmp_path / "week.csv")
+    report = tmp_path / "report.html"
+    run = CliRunner().invoke(cli, ["diary", "--db", str(built_db), str(diary), "--html", str(report), "--json"])
+    assert run.exit_code == 0, run.output
+    days = score_diary(connect(built_db), diary)["days"]
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    browser.get(report.as_uri())
+    assert wait_for_chart(browser, "days-chart") == "drawn"
+    svg = browser.find_element(By.CSS_SELECTOR, "#days-chart svg")
+    totals = svg.find_elements(By.CSS_SELECTOR, ".day_totals_marks text")
+    assert len(totals) == 7  # one bar per day ...
+    assert [t.text for t in totals] == [f"{d['gl']:.1f} {d['gl_class']}" for d in days]
+    segments = svg.find_elements(By.CSS_SELECTOR, ".meal_segments_marks path")
+    assert len(segments) == 21  # ... of three meals each
+    rows = {round(s.rect["y"] + s.rect["height"] / 2) for s in segments}
+    assert len(rows) == 7
+    assert [s.get_attribute("aria-label") for s in segments[:3]] == [
+        f"{WEEK[0]} {meal}: GL {gl:.1f}" for meal, gl in
+        [(m["meal"], m["gl"]) for m in score_diary(connect(built_db), diary)["meals"][:3]]]
+    assert len(svg.find_elements(By.CSS_SELECTOR, ".day_bands_marks path")) == 3
+    assert "low (< 80)" in svg.text and "high (> 120)" in svg.text and "breakfast" in svg.text
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "h2")]
+    assert headings[1:8] == [f"{d['date']}: GL {d['gl']:.1f}, {d['gl_class']}" for d in days]
+    assert "Lowest-GL swap" in browser.find_element(By.CSS_SELECTOR, f"#day-{WEEK[0]} .swap").text
+    screenshot = tmp_path / "diary-report.png"
+    browser.set_window_size(1280, 1100)
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep_screenshot(screenshot, "diary-report.png")

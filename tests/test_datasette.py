@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -560,6 +561,61 @@ def test_score_page_error(ds):
     page = get(ds, "/-/score?meal=xyzzy")
     assert page.status_code == 400
     assert '<p class="message-error" id="score-error">no food matches &#39;xyzzy&#39;</p>' in page.text
+    assert "score-chart" not in page.text and "static-plugins" not in page.text  # no broken chart
+
+
+# --- the score page's chart ----------------------------------------------------------------
+
+
+def chart_spec(page_text: str) -> dict:
+    start = page_text.index('<script type="application/json" id="score-chart-spec">')
+    body = page_text[page_text.index(">", start) + 1:page_text.index("</script>", start)]
+    return json.loads(body)
+
+
+def test_score_page_carries_the_chart_spec(gi_ds, gi_db):
+    from glyload.charts import meal_chart, meal_chart_text
+
+    meal = "1 cup cooked white rice\n1 medium apple"
+    page = get(gi_ds, f"/-/score?meal={quote_plus(meal)}")
+    assert page.status_code == 200
+    expected = score_meal(connect(gi_db), meal)
+    assert chart_spec(page.text) == json.loads(json.dumps(meal_chart(expected)))
+    assert [bar["food_id"] for bar in chart_spec(page.text)["vconcat"][0]["data"]["values"]] == ["20045", "09003"]
+    for line in meal_chart_text(expected):
+        assert f"<li>{line}</li>" in page.text
+    assert "<li>1 cup cooked white rice: GL 32.0 (range 30.3 to 33.8), high for a serving.</li>" in page.text
+    scripts = re.findall(r'<script src="([^"]+)"', page.text)
+    assert scripts == ["/-/static-plugins/glyload/vega-5.33.1.min.js", "/-/static-plugins/glyload/vega-lite-5.23.0.min.js",
+                       "/-/static-plugins/glyload/vega-embed-6.29.0.min.js", "/-/static-plugins/glyload/glyload-charts.js"]
+    # The page loads nothing from other sites (links to sources are only links).
+    assert not re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(?:https?:)?//', page.text)
+
+
+def test_chart_spec_cannot_close_its_script_element(ds):
+    meal = "1 cup cooked white rice </script><script>window.glyloadInjected = 1</script>"
+    page = get(ds, f"/-/score?meal={quote_plus(meal)}&first=1")
+    assert page.status_code == 200  # a weak match, accepted: the chart's labels carry the markup
+    assert chart_spec(page.text)["vconcat"][0]["data"]["values"][0]["item"] == f"1. {meal}"
+    assert "<script>window.glyloadInjected" not in page.text
+
+
+def test_vendored_scripts_are_served_cached_and_compressed(ds):
+    from glyload.charts import STATIC_DIR, VEGA_SCRIPTS
+
+    for _, filename in VEGA_SCRIPTS.values():
+        response = get(ds, f"/-/static-plugins/glyload/{filename}", headers={"accept-encoding": "gzip"})
+        assert response.status_code == 200
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+        assert response.headers["cache-control"] == "max-age=31536000, immutable"
+        assert response.content == (STATIC_DIR / filename).read_bytes()  # httpx undoes the gzip
+    plain = get(ds, "/-/static-plugins/glyload/glyload-charts.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.headers["cache-control"] == "max-age=3600"
+    assert b"vegaEmbed(view, spec" in plain.content
+    assert get(ds, "/-/static-plugins/glyload/vega-LICENSE.txt").text.startswith("Copyright (c) 2015-2023, University of Washington")
+    for missing in ("nothing.js", "charts.py", "..", "../charts.py"):
+        assert get(ds, f"/-/static-plugins/glyload/{missing}").status_code in (302, 404)
 
 
 @pytest.mark.parametrize("meal", ["<script>alert(1)</script>", "20045: 100 g <script>alert(1)</script>"])

@@ -32,3 +32,16 @@ def test_wheel_carries_metadata_templates_and_entry_points(wheel):
     text = wheel.read(entry_points).decode()
     assert "glyload = glyload.cli:cli" in text
     assert "[datasette]" in text and "glyload = glyload.datasette_plugin" in text
+
+
+def test_wheel_carries_the_vendored_chart_scripts(wheel):
+    from glyload.charts import EMBED_SCRIPT, STATIC_DIR, VEGA_SCRIPTS
+
+    names = set(wheel.namelist())
+    for package, (version, filename) in VEGA_SCRIPTS.items():
+        assert wheel.read(f"glyload/static/{filename}") == (STATIC_DIR / filename).read_bytes()
+        assert f"glyload/static/{package}-LICENSE.txt" in names
+        assert version in wheel.read("glyload/static/README.md").decode()
+    assert f"glyload/static/{EMBED_SCRIPT}" in names
+    assert "glyload/templates/glyload_report.html" in names  # the diary report's template
+    assert "glyload/static/THIRD-PARTY-NOTICES.txt" in names

@@ -324,14 +324,24 @@ def score(meal, meal_file, first, partial, bars, db_path, as_json, as_csv):
 @cli.command()
 @click.argument("diary_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write a self-contained HTML report with charts to this file")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the chart of the days as SVG (needs glyload[images])")
+@click.option("--png", "png_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the chart of the days as PNG (needs glyload[images])")
 @db_option
 @output_options
 @user_errors
-def diary(diary_file, first, db_path, as_json, as_csv):
+def diary(diary_file, first, html_path, svg_path, png_path, db_path, as_json, as_csv):
     """Score a food diary CSV per meal and per day."""
     from .diary import records, score_diary_frames
     from .output import frame_table, to_json
 
+    if html_path:
+        write_diary_report(open_db(db_path), diary_file, first, html_path)
+    if svg_path or png_path:
+        write_diary_images(open_db(db_path), diary_file, first, svg=svg_path, png=png_path)
     meals, days = score_diary_frames(open_db(db_path), diary_file, first=first)
     if as_json:
         click.echo(to_json({"meals": records(meals), "days": records(days)}))
@@ -353,6 +363,28 @@ def diary(diary_file, first, db_path, as_json, as_csv):
         ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "daily GL", 1, ">"),
         ("gl_class", "daily class", None, "<"), ("gi", "GI", 0, ">"),
     ]))
+
+
+def write_diary_report(conn, diary_file, first, html_path):
+    """``glyload diary --html``: write the report, say so on stderr (stdout keeps the tables or JSON)."""
+    from .diary_report import diary_report
+
+    report = diary_report(conn, diary_file, first=first)
+    path = report.write(html_path)
+    click.echo(f"Wrote {path}: {report.subtitle}", err=True)
+
+
+def write_diary_images(conn, diary_file, first, **paths):
+    """``glyload diary --svg/--png``: the chart of the days as image files."""
+    from .chart_files import write_chart
+    from .charts import diary_chart
+    from .diary import score_diary
+
+    scored = score_diary(conn, diary_file, first=first)
+    spec = diary_chart(scored["meals"], scored["days"])
+    for kind, path in paths.items():
+        if path:
+            click.echo(f"Wrote {write_chart(spec, path, kind)}: {len(scored['days'])} day bars", err=True)
 
 
 def pd_concat_levels(meals, days):

@@ -14,10 +14,15 @@ Enabled by the ``datasette`` entry point of an installed glyload (or
 * ``/-/score``: paste a meal, get the CLI's per-item table and totals;
   ``/-/score.json?meal=...`` returns exactly :func:`glyload.meal.score.score_meal`'s
   dict, or ``{"ok": false, "error": "..."}`` with HTTP 400.
+  Under the table a chart (:func:`glyload.charts.meal_chart`): the page carries
+  only its small Vega-Lite spec; the browser draws it with the Vega scripts
+  vendored in ``glyload/static/``, served from ``/-/static-plugins/glyload/``.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import sqlite3
 from pathlib import Path
 
@@ -26,7 +31,7 @@ from datasette.utils.asgi import Response
 from datasette.version import __version__ as datasette_version
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import glycemic
+from . import charts, glycemic
 from .errors import GlyloadError
 from .meal.read import from_text
 from .meal.score import score_lines
@@ -39,6 +44,12 @@ MAX_MEAL_CHARS = 2000
 MAX_ITEMS = 50
 EXAMPLE = "1 cup cooked white rice\n1 medium apple\n30 g cheddar cheese"
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+#: Where the vendored chart scripts are served (Datasette's usual place for a plugin's static files).
+STATIC_PREFIX = "/-/static-plugins/glyload/"
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+                ".md": "text/markdown; charset=utf-8"}
+#: Files named with their version never change: a browser keeps them for a year.
+IMMUTABLE = "max-age=31536000, immutable"
 
 
 def _number(value):
@@ -122,7 +133,8 @@ def menu_links(datasette):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/score(\.(?P<format>json))?$", score_page)]
+    return [(r"^/-/score(\.(?P<format>json))?$", score_page),
+            (rf"^{STATIC_PREFIX}(?P<name>[A-Za-z0-9._-]+)$", static_file)]
 
 
 def display(result: dict) -> dict:
@@ -148,6 +160,12 @@ def display(result: dict) -> dict:
         "gi_text": format_value(totals["gi"], 1),
         "share_text": "" if share is None else f"{share:.0%}",
     }}
+
+
+def chart_context(datasette, result: dict) -> dict:
+    """The page's chart: its Vega-Lite spec, its text alternative and the scripts that draw it."""
+    return {"chart": charts.meal_chart(result), "chart_text": charts.meal_chart_text(result),
+            "chart_scripts": chart_script_urls(datasette)}
 
 
 async def score(datasette, meal: str, first: bool) -> dict:
@@ -185,6 +203,7 @@ async def score_page(datasette, request):
         return Response.json(result if error is None else {"ok": False, "error": error}, status=status,
                              headers=headers)
     html = await datasette.render_template("glyload_score.html", {
+        **({} if result is None else chart_context(datasette, result)),
         "meal": meal,
         "first": first,
         "example": EXAMPLE,
@@ -195,3 +214,33 @@ async def score_page(datasette, request):
         "datasette_version": datasette_version,
     }, request=request)
     return Response.html(html, status=status, headers=headers)
+
+
+def chart_script_urls(datasette) -> list[str]:
+    """The vendored Vega builds and glyload's embed script, in load order."""
+    names = [filename for _, filename in charts.VEGA_SCRIPTS.values()] + [charts.EMBED_SCRIPT]
+    return [datasette.urls.path(STATIC_PREFIX + name) for name in names]
+
+
+@functools.cache
+def static_body(name: str, gzipped: bool) -> bytes | None:
+    """A file of glyload/static (None when there is none), read and compressed once."""
+    path = charts.STATIC_DIR / name
+    if path.suffix not in STATIC_TYPES or not path.is_file():
+        return None
+    body = path.read_bytes()
+    return gzip.compress(body, mtime=0) if gzipped else body
+
+
+async def static_file(datasette, request):
+    name = request.url_vars["name"]
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    body = static_body(name, gzipped)
+    if body is None:
+        return Response.text("404: no such file\n", status=404)
+    versioned = any(name == filename for _, filename in charts.VEGA_SCRIPTS.values())
+    headers = {"cache-control": IMMUTABLE if versioned else f"max-age={datasette.setting('default_cache_ttl')}",
+               "vary": "Accept-Encoding"}
+    if gzipped:
+        headers["content-encoding"] = "gzip"
+    return Response(body, headers=headers, content_type=STATIC_TYPES[Path(name).suffix])

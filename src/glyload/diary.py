@@ -107,8 +107,9 @@ def _summary(table: pd.DataFrame, count: str, daily: bool) -> pd.DataFrame:
     })
 
 
-def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-meal and per-day tables for a diary CSV."""
+def scored_rows(conn: sqlite3.Connection, path, first: bool = False) -> pd.DataFrame:
+    """One row per food of a diary CSV: line, date, meal, item (as typed; blank for
+    food_id rows), food_id, grams, available carbohydrate (``carbs``), gi, gi_method, gl."""
     frame = read_diary(path)
     if frame.empty:
         raise GlyloadError(f"{path}: the diary has no rows")
@@ -121,7 +122,7 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
         raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most {MAX_GRAMS}")
     foods = pd.read_sql_query(
         "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
-    merged = frame[["line", "date", "meal", "food_id"]].assign(grams=grams.to_numpy()).merge(
+    merged = frame[["line", "date", "meal", "item", "food_id"]].assign(grams=grams.to_numpy()).merge(
         foods, on="food_id", how="left", validate="many_to_one")
     unknown = merged["carb100"].isna()
     if unknown.any():
@@ -134,6 +135,16 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
     merged["rated_carbs"] = merged["carbs"].where(rated, 0.0)
     merged["gi_carbs"] = (merged["gi"] * merged["carbs"]).where(rated, 0.0)
     merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(MEASURED), 0.0)
+    return merged
+
+
+def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-meal and per-day tables for a diary CSV."""
+    return summaries(scored_rows(conn, path, first))
+
+
+def summaries(merged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-meal and per-day tables of :func:`scored_rows`."""
     sums = ["grams", "carbs", "gl", "gi_carbs", "rated_carbs", "measured"]
     grouped = merged.groupby(["date", "meal"], sort=False)
     meals = grouped[sums].sum()
