@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -96,3 +97,29 @@ def test_personal_public_alone_is_a_usage_error(runs, db):
                                             ("127.8.0.1", True), ("0.0.0.0", False), ("10.0.0.1", False)])
 def test_loopback_hosts(host, loopback):
     assert serve.is_loopback(host) is loopback
+
+
+def test_glucose_page_only_with_personal(db, personal_db, tmp_path):
+    assert get(serve.make_app(db), "/-/glucose").status_code == 404
+    response = get(serve.make_app(db, personal_db=personal_db), "/-/glucose")
+    assert response.status_code == 200 and "No meals yet" in response.text
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_glucose_page_shows_the_kept_meals(db, tmp_path, synthetic):
+    files = synthetic.write_all(tmp_path / "syn", days=3, seed=4)
+    personal = tmp_path / "personal.db"
+    common = ["--db", str(db), "--personal-db", str(personal), "--tz", "America/New_York"]
+    assert CliRunner().invoke(cli, ["glucose", "import", *common, str(files["clarity"])]).exit_code == 0
+    result = CliRunner().invoke(cli, ["glucose", "meals", *common, "--diary", str(files["diary"]), "--save", "--json"])
+    assert result.exit_code == 0, result.output
+    meals = json.loads(result.stdout)["meals"]
+    assert f"Kept {len(meals)} meals" in result.stderr
+    html = get(serve.make_app(db, personal_db=personal), "/-/glucose").text
+    assert 'id="glucose-fit"' in html
+    for date in sorted({m["date"] for m in meals}):
+        assert f'id="glucose-day-{date}"' in html
+    # saved twice: the same meals, not twice as many
+    CliRunner().invoke(cli, ["glucose", "meals", *common, "--diary", str(files["diary"]), "--save"])
+    with sqlite3.connect(personal) as conn:
+        assert conn.execute("select count(*) from meal_responses").fetchone()[0] == len(meals)

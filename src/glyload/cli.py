@@ -589,12 +589,14 @@ def print_fit(fit):
 @click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
               help="Between-person coefficient of variation of the prior")
 @click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@click.option("--save", is_flag=True,
+              help="Keep the meals' responses in the personal database (for glyload serve --personal)")
 @tz_option
 @personal_db_option
 @db_option
 @output_options
 @user_errors
-def glucose_meals(diary_file, device, prior_factor, prior_cv, first, tz_name, personal_db, db_path, as_json,
+def glucose_meals(diary_file, device, prior_factor, prior_cv, first, save, tz_name, personal_db, db_path, as_json,
                   as_csv):
     """Each timed meal's glucose response, and how well GL fits this person.
 
@@ -602,15 +604,19 @@ def glucose_meals(diary_file, device, prior_factor, prior_cv, first, tz_name, pe
     above it (ISO 26642 trapezoids, area below ignored). Flagged meals are
     listed but left out of the fit.
     """
-    from .glucose import MEAL_KEYS, meal_report
+    from .glucose import MEAL_KEYS, measure
     from .localtime import zone
     from .output import table, to_csv, to_json
-    from .personal import personal_db_path
+    from .personal import personal_db_path, save_meals
 
     tz, zone_note = zone(tz_name)
     path = personal_db_path(personal_db, db_path)
-    report = meal_report(open_db(db_path), path, diary_file, tz, zone_note, device=device, first=first,
-                         prior_factor=prior_factor, prior_cv=prior_cv)
+    measured = measure(open_db(db_path), path, diary_file, tz, zone_note, device=device, first=first,
+                       prior_factor=prior_factor, prior_cv=prior_cv)
+    report = measured.report
+    if save:
+        click.echo(f"Kept {save_meals(path, measured)} meals in {path} (glyload serve --personal shows them "
+                   "at /-/glucose)", err=True)
     if as_json:
         click.echo(to_json(report))
         return
@@ -653,3 +659,40 @@ def glucose_summary(device, personal_db, db_path, as_json):
         click.echo(f"Note: {censored} High/Low readings count as below or above the range; in the mean at their "
                    "reporting limit where the export gives one (Dexcom: 40 / 400 mg/dL, the mean is then a bound), "
                    "else left out of it.")
+
+
+@glucose.command("report")
+@click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Timed diary CSV: date, time, meal, and item or food_id,grams")
+@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Write the diary report with its measured-glucose section to this HTML file")
+@click.option("--device", help="Use this device's readings (needed when several cover the diary)")
+@click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
+              help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few")
+@click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
+              help="Between-person coefficient of variation of the prior")
+@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@tz_option
+@personal_db_option
+@db_option
+@user_errors
+def glucose_report_command(diary_file, html_path, device, prior_factor, prior_cv, first, tz_name, personal_db,
+                           db_path):
+    """Write the diary report with each day's glucose curve and GL against iAUC.
+
+    One self-contained HTML file (opens offline): the diary report of
+    'glyload diary --html', plus each day's glucose with meals marked by GL and
+    predicted GL against measured iAUC with the fitted line.
+    """
+    from .glucose_report import glucose_report
+    from .localtime import zone
+    from .personal import personal_db_path
+
+    tz, zone_note = zone(tz_name)
+    report = glucose_report(open_db(db_path), personal_db_path(personal_db, db_path), diary_file, tz, zone_note,
+                            first=first, device=device, prior_factor=prior_factor, prior_cv=prior_cv)
+    try:
+        path = report.write(html_path)
+    except OSError as error:
+        raise click.ClickException(f"{html_path}: {error.strerror}") from None
+    click.echo(f"Wrote {path}: {report.charts} charts", err=True)

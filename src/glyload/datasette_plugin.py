@@ -133,7 +133,7 @@ def menu_links(datasette):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/score(\.(?P<format>json))?$", score_page),
+    return [(r"^/-/score(\.(?P<format>json))?$", score_page), (r"^/-/glucose$", glucose_page),
             (rf"^{STATIC_PREFIX}(?P<name>[A-Za-z0-9._-]+)$", static_file)]
 
 
@@ -244,3 +244,17 @@ async def static_file(datasette, request):
     if gzipped:
         headers["content-encoding"] = "gzip"
     return Response(body, headers=headers, content_type=STATIC_TYPES[Path(name).suffix])
+
+
+async def glucose_page(datasette, request):
+    """The personal glucose charts: only when ``glyload serve --personal`` added the personal database."""
+    from datasette.utils.asgi import NotFound
+
+    from .paths import PERSONAL_NAME
+
+    if PERSONAL_NAME not in datasette.databases:
+        raise NotFound("no personal database is served (glyload serve --personal)")
+    from .glucose_report import personal_page
+
+    page = personal_page(datasette.databases[PERSONAL_NAME].path)
+    return Response.html(page.render(), headers={"Cache-Control": "no-cache"})

@@ -12,6 +12,7 @@ CGM summaries (glyload.cgmstats).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import cgmstats, personal, personalfit, response
@@ -47,10 +48,25 @@ def choose_device(conn, start: str, end: str, device: str | None) -> tuple[str, 
     return found[0][0], []
 
 
-def meal_report(ref_conn, personal_path, diary_path, tz, zone_note: str, device: str | None = None,
-                first: bool = False, prior_factor: float | None = None,
-                prior_cv: float = personalfit.DEFAULT_PRIOR_CV) -> dict:
+@dataclass
+class Measured:
+    """A timed diary measured against the readings: the documented ``report`` and what charts need."""
+
+    report: dict
+    instants: list = field(default_factory=list)  # each meal's UTC instant, in the report's order
+    readings: list = field(default_factory=list)  # (timestamp, mg/dL, censored, device, local) of the span
+    clean: list = field(default_factory=list)  # the clean meals, with their foods and baselines
+
+
+def meal_report(*args, **kwargs) -> dict:
     """``{"meals": [...], "fit": {...}}`` for a timed diary (see README, "Measured glucose")."""
+    return measure(*args, **kwargs).report
+
+
+def measure(ref_conn, personal_path, diary_path, tz, zone_note: str, device: str | None = None,
+            first: bool = False, prior_factor: float | None = None,
+            prior_cv: float = personalfit.DEFAULT_PRIOR_CV) -> Measured:
+    """Measure each meal of a timed diary and fit the clean ones."""
     from .timed_diary import read_timed_diary, score_meals
 
     meals, notes = read_timed_diary(diary_path)
@@ -103,7 +119,7 @@ def meal_report(ref_conn, personal_path, diary_path, tz, zone_note: str, device:
     fit.update(device=device, interval_minutes=interval, time_zone=tz.key)
     fit["notes"] = [zone_note, f"readings of {device}, usual interval {interval:g} min", *device_notes, *notes,
                     *fit["notes"]]
-    return {"meals": out_meals, "fit": fit}
+    return Measured({"meals": out_meals, "fit": fit}, [at for at, _ in instants], rows, clean)
 
 
 def fit_report(clean: list[dict], total: int, prior_factor=None, prior_cv=personalfit.DEFAULT_PRIOR_CV) -> dict:

@@ -43,6 +43,14 @@ create table if not exists readings (
     primary key (device, timestamp)
 ) without rowid;
 create index if not exists readings_by_time on readings (timestamp);
+create table if not exists meal_responses (
+    date text not null, time text not null, meal text not null,
+    timestamp text not null,      -- the meal's instant, UTC
+    gl real, available_carbohydrate_g real, iauc_mg_dl_min real, peak_rise_mg_dl real,
+    minutes_to_peak real, readings integer, flags text,  -- flags joined by ","
+    primary key (date, time, meal)
+);
+create table if not exists meal_fit (key text primary key, value text);  -- the last fit, as JSON
 """
 
 
@@ -72,7 +80,8 @@ def open_personal(path, create: bool = False) -> sqlite3.Connection:
         if not create:
             raise GlyloadError(f"{path}: no personal database yet; import readings with 'glyload glucose import'")
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
+    # Without create nothing is written: read-only (a served personal database stays as it is).
+    conn = sqlite3.connect(path) if create else sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
     try:
         _check_not_reference(path, conn)
         if create:
@@ -140,3 +149,44 @@ def _between(start, end):
         clauses.append("timestamp <= ?")
         args.append(end)
     return ("where " + " and ".join(clauses)) if clauses else "", args
+
+
+MEAL_FIELDS = ("date", "time", "meal", "gl", "available_carbohydrate_g", "iauc_mg_dl_min", "peak_rise_mg_dl",
+               "minutes_to_peak", "readings", "flags")
+
+
+def save_meals(path, measured) -> int:
+    """Keep measured meals (``glyload glucose meals --save``) for the ``--personal`` page; returns how many."""
+    import json
+
+    from .localtime import utc_text
+
+    conn = open_personal(path, create=True)
+    try:
+        with conn:
+            rows = [(*(",".join(m["flags"]) if key == "flags" else m[key] for key in MEAL_FIELDS), utc_text(at))
+                    for m, at in zip(measured.report["meals"], measured.instants)]
+            conn.executemany(f"insert or replace into meal_responses ({', '.join(MEAL_FIELDS)}, timestamp) "
+                             f"values ({', '.join('?' * (len(MEAL_FIELDS) + 1))})", rows)
+            conn.execute("insert or replace into meal_fit values ('latest', ?)", (json.dumps(measured.report["fit"]),))
+    finally:
+        conn.close()
+    return len(rows)
+
+
+def saved_meals(conn) -> tuple[list[dict], list[str], dict | None]:
+    """The kept meals (in the documented JSON shape), their UTC instants, and the last fit."""
+    import json
+
+    tables = {n for (n,) in conn.execute("select name from sqlite_master where type = 'table'")}
+    if "meal_responses" not in tables:
+        return [], [], None
+    cursor = conn.execute(f"select {', '.join(MEAL_FIELDS)}, timestamp from meal_responses order by timestamp")
+    meals, instants = [], []
+    for row in cursor:
+        meal = dict(zip(MEAL_FIELDS, row[:-1]))
+        meal["flags"] = [f for f in (meal["flags"] or "").split(",") if f]
+        meals.append(meal)
+        instants.append(row[-1])
+    fit = conn.execute("select value from meal_fit where key = 'latest'").fetchone()
+    return meals, instants, (json.loads(fit[0]) if fit else None)

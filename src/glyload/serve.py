@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 
 from .errors import GlyloadError
-from .paths import DATABASE_NAME, metadata_path
+from .paths import DATABASE_NAME, PERSONAL_NAME, metadata_path
 
 
 #: Datasette settings for a public, read-only deployment.
@@ -161,8 +161,6 @@ def make_app(db_path, settings: dict | None = None, personal_db=None):
     return datasette
 
 
-#: The name the personal glucose database is served under, with ``--personal`` only.
-PERSONAL_NAME = "personal"
 PERSONAL_METADATA = {
     "description": "Your own glucose readings (glyload glucose import). Served only because glyload serve "
                    "was given --personal; it is not part of the reference database.",
