@@ -504,6 +504,22 @@ def tz_option(command):
                              "machine's zone]")(command)
 
 
+def timed_diary_options(command):
+    """``--diary FILE``, ``--device``, ``--prior-factor``, ``--prior-cv``, ``--first``: measuring a timed diary."""
+    for option in reversed([
+        click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Timed diary CSV: date, time, meal, and item or food_id,grams"),
+        click.option("--device", help="Use this device's readings (needed when several cover the diary)"),
+        click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
+                     help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few"),
+        click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
+                     help="Between-person coefficient of variation of the prior"),
+        click.option("--first", is_flag=True, help="Accept the best match even when it is not confident"),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.group()
 def glucose():
     """Measured glucose: import CGM exports, measure meal responses.
@@ -581,14 +597,7 @@ def print_fit(fit):
 
 
 @glucose.command("meals")
-@click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Timed diary CSV: date, time, meal, and item or food_id,grams")
-@click.option("--device", help="Use this device's readings (needed when several cover the diary)")
-@click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
-              help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few")
-@click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
-              help="Between-person coefficient of variation of the prior")
-@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@timed_diary_options
 @click.option("--save", is_flag=True,
               help="Keep the meals' responses in the personal database (for glyload serve --personal)")
 @tz_option
@@ -662,16 +671,9 @@ def glucose_summary(device, personal_db, db_path, as_json):
 
 
 @glucose.command("report")
-@click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Timed diary CSV: date, time, meal, and item or food_id,grams")
+@timed_diary_options
 @click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Write the diary report with its measured-glucose section to this HTML file")
-@click.option("--device", help="Use this device's readings (needed when several cover the diary)")
-@click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
-              help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few")
-@click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
-              help="Between-person coefficient of variation of the prior")
-@click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
 @tz_option
 @personal_db_option
 @db_option
