@@ -205,3 +205,21 @@ def test_an_item_that_cannot_be_scored_names_its_line(tmp_path, imported, db):
     diary.write_text("date,time,meal,item,food_id,grams\n2024-10-28,07:30,breakfast,,20045,-5\n")
     result = invoke("glucose", "meals", "--db", db, "--personal-db", imported["clarity"], "--tz", TZ, "--diary", diary)
     assert result.exit_code == 1 and f"{diary}:2: grams '-5' must be a number above 0" in result.output
+
+
+def test_spring_forward_trace_imports_without_duplicates_or_gaps(tmp_path, synthetic, db):
+    """A device clock that follows the zone skips 02:00-02:59 on 2024-03-10: readings stay 5 min apart."""
+    import sqlite3
+    from datetime import datetime
+
+    files = synthetic.write_all(tmp_path / "syn", days=8, seed=2, start="2024-03-04", gaps=False, warmup=False,
+                                extremes=False)
+    assert "2024-03-10T02:" not in files["clarity"].read_text()
+    personal = tmp_path / "p.db"
+    result = invoke("glucose", "import", "--db", db, "--personal-db", personal, "--tz", TZ, files["clarity"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(personal) as conn:
+        stamps = [datetime.fromisoformat(t[:-1]) for (t,) in conn.execute("select timestamp from readings order by 1")]
+    assert {(b - a).total_seconds() for a, b in zip(stamps, stamps[1:])} == {300.0}
+    meals = meals_json(db, personal, files["diary"])["meals"]
+    assert all(m["readings"] == 28 for m in meals if "overlapping_meal" not in m["flags"])
