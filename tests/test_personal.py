@@ -89,3 +89,14 @@ def test_env_variable_chooses_the_personal_database(tmp_path, monkeypatch, synth
     result = CliRunner().invoke(cli, ["glucose", "import", "--tz", "UTC", str(files["libreview"])])
     assert result.exit_code == 0, result.output
     assert f"{target}: " in result.output and count(target) > 100
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path, synthetic):
+    files = synthetic.write_all(tmp_path / "syn", days=1, seed=5)
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("shopping list\n" * 100)
+    result = CliRunner().invoke(cli, ["glucose", "import", "--tz", "UTC", "--personal-db", str(bogus),
+                                      str(files["clarity"])])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bogus}: not a glyload personal database (")
+    assert len(result.output.strip().splitlines()) == 1

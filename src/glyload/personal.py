@@ -11,6 +11,7 @@ each reading once. ``glyload serve`` publishes this file only with
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,6 +55,19 @@ create table if not exists meal_fit (key text primary key, value text);  -- the 
 """
 
 
+@contextlib.contextmanager
+def storage_errors(path):
+    """A failed write (read-only file, full disk, locked) as one line naming the personal database.
+
+    (Branch ``hardening`` brings ``glyload.errors.storage_errors`` for every database;
+    this can use it once both are merged.)
+    """
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise GlyloadError(f"{path}: cannot write the personal database ({error})") from None
+
+
 def personal_db_path(personal_db=None, db_path=None) -> Path:
     """The personal database: ``personal_db`` (option or env), else beside the reference database."""
     reference = Path(db_path) if db_path else default_db_path()
@@ -81,9 +95,15 @@ def open_personal(path, create: bool = False) -> sqlite3.Connection:
             raise GlyloadError(f"{path}: no personal database yet; import readings with 'glyload glucose import'")
         path.parent.mkdir(parents=True, exist_ok=True)
     # Without create nothing is written: read-only (a served personal database stays as it is).
-    conn = sqlite3.connect(path) if create else sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
     try:
-        _check_not_reference(path, conn)
+        conn = sqlite3.connect(path) if create else sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise GlyloadError(f"{path}: cannot open the personal database ({error})") from None
+    try:
+        try:
+            _check_not_reference(path, conn)
+        except sqlite3.DatabaseError as error:
+            raise GlyloadError(f"{path}: not a glyload personal database ({error})") from None
         if create:
             conn.executescript(SCHEMA)
             conn.execute("insert or ignore into personal_meta values ('kind', ?)", (MARK,))
@@ -102,7 +122,7 @@ def import_readings(path, found, zone_key: str) -> dict:
 
     conn = open_personal(path, create=True)
     try:
-        with conn:
+        with storage_errors(path), conn:
             before = conn.execute("select count(*) from readings").fetchone()[0]
             cursor = conn.execute(
                 "insert into imports (file, layout, imported_at, time_zone, readings_read, readings_added, notes) "
@@ -163,7 +183,7 @@ def save_meals(path, measured) -> int:
 
     conn = open_personal(path, create=True)
     try:
-        with conn:
+        with storage_errors(path), conn:
             rows = [(*(",".join(m["flags"]) if key == "flags" else m[key] for key in MEAL_FIELDS), utc_text(at))
                     for m, at in zip(measured.report["meals"], measured.instants)]
             conn.executemany(f"insert or replace into meal_responses ({', '.join(MEAL_FIELDS)}, timestamp) "
