@@ -84,7 +84,7 @@ def pearson(xs, ys) -> dict:
 def response_factor(gls, iaucs, prior_factor=None, prior_cv=DEFAULT_PRIOR_CV) -> dict:
     """k (iAUC per GL unit), its 95% interval, and the shrunk value when a prior is given."""
     n = len(gls)
-    out = {"n": n, "measured": None, "low": None, "high": None, "prior": prior_factor, "prior_cv": None,
+    out = {"n": n, "measured": None, "low": None, "high": None, "se": None, "prior": prior_factor, "prior_cv": None,
            "shrunk": None, "shrunk_low": None, "shrunk_high": None, "weight_of_data": None}
     sxx = sum(x * x for x in gls)
     if n < 2 or sxx == 0:
