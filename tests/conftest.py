@@ -270,3 +270,16 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(gi_tables, "data_dir", lambda: root)
     monkeypatch.setattr(fingerprint, "data_dir", lambda: root)
     return root
+
+
+# --- Measured glucose (glucose helper): the synthetic CGM generator of scripts/synthetic_cgm.py ---
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """The module scripts/synthetic_cgm.py (seeded synthetic traces, diaries, the three layouts)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synthetic_cgm", REPO / "scripts" / "synthetic_cgm.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

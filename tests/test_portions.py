@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from glyload.meal.household import HOUSEHOLD
 from glyload.meal.parse import MASS_GRAMS, VOLUME_ML, parse_item
 from glyload.meal.portions import PortionError, default_portion, food_portions, grams_for
 from glyload.meal.score import food_by_id
@@ -97,10 +98,46 @@ def test_volume_without_volume_measure_lists_portions(conn):
 
 def test_household_unit_the_food_lacks_lists_portions(conn):
     with pytest.raises(PortionError) as caught:
-        weigh(conn, "01077", "1 glass milk")
+        weigh(conn, "01077", "1 rasher milk")
     message = str(caught.value)
-    assert "no 'glass' measure" in message
+    assert "no 'rasher' measure" in message
     assert "1 cup = 244 g" in message
+
+
+def test_glass_is_eight_fluid_ounces_through_the_food_s_cup(conn):
+    """Milk has no 'glass' measure: the household table's 8 fl oz, at USDA's 244 g a cup."""
+    weighed = weigh(conn, "01077", "1 glass milk")
+    assert weighed.grams == pytest.approx(244.0)
+    assert weighed.notes[0] == HOUSEHOLD["glass"].note()
+    assert "8 fl oz" in weighed.notes[0] and "convention" in weighed.notes[0]
+
+
+def test_handful_is_a_mass(conn):
+    weighed = weigh(conn, "12061", "2 handfuls almonds")
+    assert weighed.grams == pytest.approx(2 * 28.349523125)
+    assert "handful taken as 1 oz" in weighed.notes[0]
+
+
+def test_bowl_converts_through_the_food_s_volume(conn):
+    weighed = weigh(conn, "20045", "1 bowl rice")
+    assert weighed.grams == pytest.approx(1.5 * 158.0)
+    assert weighed.notes[0].startswith("a bowl taken as 1.5 cup")
+
+
+def test_own_measure_wins_over_the_table(conn):
+    """A food with its own 'scoop' measure uses it, not the table's 1/2 cup."""
+    row = conn.execute("select food_id, grams / amount from portions where lower(description) like 'scoop%' "
+                       "order by food_id limit 1").fetchone()
+    assert row is not None, "the bundled data needs a food with a scoop measure"
+    weighed = weigh(conn, row[0], "1 scoop thing")
+    assert weighed.grams == pytest.approx(row[1])
+    assert not weighed.notes
+
+
+def test_every_household_size_states_its_basis():
+    for entry in HOUSEHOLD.values():
+        assert entry.basis.startswith("convention") or "USDA" in entry.basis, entry
+        assert entry.amount > 0
 
 
 # --- no unit: one default portion -------------------------------------------------------------------
@@ -172,3 +209,40 @@ def test_piece_is_not_a_cup_of_slices(conn):
 
 def test_mass_units_table_matches_parse():
     assert MASS_GRAMS["oz"] == pytest.approx(28.349523125)
+
+
+# --- FNDDS defaults: "Quantity not specified" and guideline amounts for additions ----------------
+
+from glyload.meal.portions import guideline, is_special, not_specified  # noqa: E402
+
+MILK = [  # FNDDS 2021-2023, 11111000 "Milk, whole" (Portions and Weights)
+    {"seq": 1, "amount": 1, "description": "cup", "grams": 244.0},
+    {"seq": 4, "amount": 1, "description": "Guideline amount per fl oz of beverage", "grams": 2.5},
+    {"seq": 5, "amount": 1, "description": "Guideline amount per cup of hot cereal", "grams": 61.0},
+    {"seq": 6, "amount": 1, "description": "Quantity not specified", "grams": 244.0},
+]
+
+
+def host(food, quantity=1.0, unit_kind="volume", millilitres=None, grams=0.0):
+    return {"food": food, "quantity": quantity, "unit_kind": unit_kind, "millilitres": millilitres, "grams": grams}
+
+
+def test_milk_in_a_cup_of_coffee_is_usda_s_guideline_per_fluid_ounce():
+    weighed = guideline(MILK, host("Coffee, brewed", millilitres=VOLUME_ML["cup"]))
+    assert weighed.grams == pytest.approx(2.5 * 8)
+    assert "Guideline amount per fl oz of beverage" in weighed.notes[0]
+
+
+def test_milk_on_oatmeal_is_usda_s_guideline_per_cup_of_hot_cereal():
+    weighed = guideline(MILK, host("Oatmeal, NFS", millilitres=2 * VOLUME_ML["cup"]))
+    assert weighed.grams == pytest.approx(2 * 61.0)
+
+
+def test_a_host_of_no_guideline_kind_gets_none():
+    assert guideline(MILK, host("Apples, raw, with skin", unit_kind=None, grams=182)) is None
+
+
+def test_quantity_not_specified_is_found_and_special():
+    assert not_specified(MILK)["grams"] == 244.0
+    assert [p["seq"] for p in MILK if is_special(p)] == [4, 5, 6]
+    assert not_specified(MILK[:3]) is None

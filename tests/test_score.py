@@ -542,3 +542,191 @@ def test_first_accepts_a_weak_match(db):
 
 def test_unknown_food_errors(db):
     assert_one_line_error(run(db, "score", "1 cup xqzzyv"), "no food matches")
+
+
+# --- meals as typed (issue 9) and hardening of the score path (issue 13) --------------------------
+
+
+def test_several_arguments_are_several_items(db):
+    result = run(db, "score", "--json", "1 cup cooked white rice", "1 medium apple")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [(i["food_id"], i["grams"]) for i in items] == [("20045", 158.0), ("09003", 182.0)]
+
+
+def test_bagel_with_cream_cheese_and_coffee_with_milk(db):
+    result = run(db, "score", "--json", "1 bagel with cream cheese, 1 cup coffee with milk")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    foods = [i["food"].lower() for i in items]
+    assert "bagel" in foods[0]
+    assert "cream" in foods[1] and "cheese" in foods[1]
+    assert any("coffee" in f for f in foods[2:]) and any("milk" in f for f in foods[2:])
+    assert 60 <= items[0]["grams"] <= 130  # one bagel
+    assert items[1]["typed"] == "1 bagel with cream cheese"
+    assert all(i["unused_words"] == [] for i in items)
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("nan g rice", "quantity is not a finite number"),
+    ("inf g rice", "quantity is not a finite number"),
+    ("2 zorks rice", 'unknown unit "zorks"'),
+])
+def test_unreadable_amounts_are_errors_never_default_portions(db, text, fragment):
+    assert_one_line_error(run(db, "score", text), fragment)
+
+
+def test_negative_amount_is_refused_not_an_unknown_option(db):
+    line = assert_one_line_error(run(db, "score", "-1 cup rice"), "negative amount is refused")
+    assert "No such option" not in line
+    assert_one_line_error(run(db, "score", "--json", "-2 medium apples"), "negative amount")
+
+
+def test_a_mistyped_option_is_still_a_usage_error(db):
+    result = run(db, "score", "--jsn", "rice")
+    assert result.exit_code == 2 and "No such option" in result.stderr
+
+
+def test_every_failing_item_is_named(db):
+    line = assert_one_line_error(run(db, "score", "1 cup cooked white rice", "2 zorks rice", "nan g rice"),
+                                 "2 items cannot be scored")
+    assert 'argument 2: unknown unit "zorks"' in line
+    assert 'argument 3: quantity is not a finite number: "nan g rice"' in line
+
+
+def test_partial_scores_the_rest_and_lists_what_was_left_out(db):
+    result = run(db, "score", "--partial", "1 cup cooked white rice", "2 zorks rice")
+    assert result.exit_code == 0, result.output
+    assert "1 cup cooked white rice" in result.stdout
+    assert 'Left out (argument 2: 2 zorks rice): unknown unit "zorks"' in result.stdout
+    data = json.loads(run(db, "score", "--partial", "--json", "1 cup cooked white rice", "2 zorks rice").stdout)
+    assert [i["food_id"] for i in data["items"]] == ["20045"]
+    assert data["totals"]["grams"] == 158.0
+    assert data["left_out"] == [{"input": "2 zorks rice", "where": "argument 2",
+                                 "error": 'unknown unit "zorks": "2 zorks rice"'}]
+
+
+def test_partial_with_nothing_left_fails(db):
+    assert_one_line_error(run(db, "score", "--partial", "2 zorks rice"), "zorks")
+
+
+def test_without_partial_no_total_is_printed(db):
+    result = run(db, "score", "1 cup cooked white rice", "2 zorks rice")
+    assert result.exit_code == 1 and "Glycemic load" not in result.output
+
+
+def test_words_not_used_are_named_and_flagged(db):
+    result = run(db, "score", "--first", "1 cup cooked white rice xqzzy")
+    assert result.exit_code == 0, result.output
+    assert "1 cup cooked white rice xqzzy (?)" in result.stdout
+    assert "not used for the match: xqzzy" in result.stdout
+    data = json.loads(run(db, "score", "--first", "--json", "1 cup cooked white rice xqzzy").stdout)
+    assert data["items"][0]["unused_words"] == ["xqzzy"]
+
+
+def test_repeated_lines_are_scored_once(conn, monkeypatch):
+    from glyload.meal import score as scoring
+    from glyload.meal.read import from_text
+
+    calls = []
+    real = scoring.score_line
+    monkeypatch.setattr(scoring, "score_line", lambda c, line, first=False: calls.append(line.text) or real(c, line, first))
+    done = []
+    meal = scoring.score_lines(conn, from_text("1 medium apple\n" * 50 + "1 cup cooked white rice\n", "f"),
+                               progress=done.append)
+    assert calls == ["1 medium apple", "1 cup cooked white rice"]
+    assert len(meal["items"]) == 51 and meal["totals"]["grams"] == 50 * 182 + 158
+    assert done == list(range(1, 52))
+
+
+def test_bars_show_each_item_s_share_of_the_meal_gl(db):
+    result = run(db, "score", "--bars", "1 cup cooked white rice, 1 large egg")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("share of GL")
+    assert lines[2].endswith("########## 100%")
+    assert lines[3].endswith("..........   0%")
+    assert "share of GL" not in run(db, "score", "1 cup cooked white rice").stdout  # not a terminal
+    assert "share of GL" not in run(db, "score", "--no-bars", "1 cup cooked white rice").stdout
+
+
+def test_whole_table_two_arguments(db, conn):
+    rice, apple = food(conn, "20045"), food(conn, "09003")
+    meal = score_meal(conn, "1 cup cooked white rice, 1 medium apple")
+    totals = meal["totals"]
+    rice_gi, apple_gi = f"{rice['gi']:g} ({rice['gi_method']})", f"{apple['gi']:g} ({apple['gi_method']})"
+    width = max(len(rice_gi), len(apple_gi), len("GI (method)"))
+    gl = [f"{i['gl']:.1f}" for i in meal["items"]] + [f"{totals['gl']:.1f}"]
+    glw = max(2, *map(len, gl))
+    head = f"{'GI (method)':<{width}}  {'GL':>{glw}}"
+    rule = f"{'-' * width}  {'-' * glw}"
+    expected = "\n".join([
+        "item                     food                                                    grams  avail. carbs g  " + head,
+        "-----------------------  ------------------------------------------------------  -----  --------------  " + rule,
+        f"1 cup cooked white rice  20045 Rice, white, long-grain, regular, enriched, coo…    158            43.9  {rice_gi:<{width}}  {gl[0]:>{glw}}",
+        f"1 medium apple           09003 Apples, raw, with skin                              182            20.8  {apple_gi:<{width}}  {gl[1]:>{glw}}",
+        "-----------------------  ------------------------------------------------------  -----  --------------  " + rule,
+        f"meal                                                                               340            64.6  {totals['gi']:<{width}g}  {gl[2]:>{glw}}",
+        "",
+        f"Glycemic load: {totals['gl']:.1f} ({totals['gl_class']}, range {totals['gl_low']:.1f}-{totals['gl_high']:.1f})",
+        f"Meal GI: {totals['gi']:g} ({totals['gi_class']})",
+        f"Carbohydrate with a measured GI: {totals['measured_carb_share'] * 100:.0f}%",
+        "",
+    ])
+    result = run(db, "score", "1 cup cooked white rice", "1 medium apple")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected
+
+
+def test_whole_table_of_an_egg(db):
+    """GI 'not applicable' (0) and no meal GI: every value here is USDA's or a rule's."""
+    result = run(db, "score", "1 large egg")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "\n".join([
+        "item         food                          grams  avail. carbs g  GI (method)          GL",
+        "-----------  ----------------------------  -----  --------------  ------------------  ---",
+        "1 large egg  01123 Egg, whole, raw, fresh     50             0.4  0 (not applicable)  0.0",
+        "-----------  ----------------------------  -----  --------------  ------------------  ---",
+        "meal                                          50             0.4  n/a                 0.0",
+        "",
+        "Glycemic load: 0.0 (low)",
+        "Meal GI: n/a (no available carbohydrate)",
+        "Carbohydrate with a measured GI: 0%",
+        "",
+    ])
+
+
+# --- property: any text through the whole score path -------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TYPED = st.one_of(
+    st.text(max_size=80),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=3000),
+    st.lists(st.sampled_from(["1", "-1", "½", "nan", "inf", "cup", "g", "glass", "bowl", "with", "and", "&",
+                              "rice", "apple", "bagel", "cream cheese", ",", ";", "\n", "\x00", "\x1b[2J",
+                              "'", '"', "--", "-", "zorks", "of", "a", "1e308", "\u202e", "\ufffd"]),
+             max_size=15).map(" ".join),
+)
+
+
+def assert_exit_0_or_one_line(result):
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, (SystemExit, type(None))), repr(result.exception)
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    if result.exit_code == 1:
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arguments=st.lists(TYPED, min_size=1, max_size=3))
+def test_any_text_argument_scores_or_fails_in_one_line(db, arguments):
+    assert_exit_0_or_one_line(CliRunner().invoke(cli, ["score", "--db", str(db), "--", *arguments]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400) | TYPED.map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_on_stdin_score_or_fail_in_one_line(db, data):
+    assert_exit_0_or_one_line(CliRunner().invoke(cli, ["score", "--db", str(db), "--partial"], input=data))

@@ -21,6 +21,17 @@ def db_option(command):
     )(command)
 
 
+def personal_db_option(command):
+    """``--personal-db PATH`` (env GLYLOAD_PERSONAL_DB): the personal glucose database."""
+    return click.option(
+        "--personal-db",
+        type=click.Path(dir_okay=False),
+        envvar="GLYLOAD_PERSONAL_DB",
+        help="Personal glucose database [env GLYLOAD_PERSONAL_DB; default personal.db beside the reference "
+             "database]",
+    )(command)
+
+
 def output_options(command):
     """``--json`` / ``--csv``: output for programs instead of an aligned table."""
     command = click.option("--csv", "as_csv", is_flag=True, help="Output CSV")(command)
@@ -193,84 +204,32 @@ ITEM_TABLE = [
 ]
 
 
-def meal_lines(conn, lines, first):
-    """Score (item text, location) pairs; errors name the item's location."""
-    from .meal.parse import ParsedItem, parse_item
-    from .meal.score import result, score_item
-
-    items = []
-    for text, where, grams, food_id in lines:
-        try:
-            if food_id is not None:
-                parsed = ParsedItem(text=text, quantity=grams, unit="g", unit_kind="mass",
-                                    phrase="", food_id=food_id, notes=())
-                items.append(score_item(conn, parsed, first=first, grams=grams))
-            else:
-                items.append(score_item(conn, parse_item(text), first=first))
-        except GlyloadError as error:
-            raise GlyloadError(f"{where}: {error}" if where else str(error)) from None
-    if not items:
-        raise GlyloadError("empty meal: no food items given")
-    return result(items)
-
-
-def read_meal_file(path):
-    """Lines of a meal file: one item a line, or a CSV with `item` or `food_id`,`grams`."""
-    import csv
-
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise GlyloadError(f"{path}: not a UTF-8 text file") from None
-    first_line = text.splitlines()[0].strip().lower() if text.strip() else ""
-    header = [h.strip() for h in first_line.split(",")]
-    if "item" in header or {"food_id", "grams"} <= set(header):
-        reader = csv.DictReader(text.splitlines())
-        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if row.get("item"):
-                yield row["item"], where, None, None
-            elif row.get("food_id"):
-                try:
-                    grams = float(row.get("grams") or "")
-                except ValueError:
-                    raise GlyloadError(f"{where}: grams {row.get('grams')!r} is not a number") from None
-                yield f"{row['food_id']}: {grams:g} g", where, grams, row["food_id"].strip()
-            else:
-                raise GlyloadError(f"{where}: needs an item or a food_id and grams")
-        return
-    from .meal.parse import split_meal
-
-    for number, line in enumerate(text.splitlines(), 1):
-        for item in split_meal(line):
-            yield item, f"{path}:{number}", None, None
-
-
-def print_meal(meal, as_json, as_csv):
+def print_meal(meal, as_json, as_csv, bars=False):
     from .meal.score import ITEM_KEYS
-    from .output import table, to_csv, to_json
+    from .output import share_bar, table, to_csv, to_json
 
     if as_json:
         click.echo(to_json(meal))
         return
     if as_csv:
-        rows = [dict(item, notes="; ".join(item["notes"])) for item in meal["items"]]
+        rows = [dict(item, notes="; ".join(item["notes"]), unused_words=" ".join(item["unused_words"]))
+                for item in meal["items"]]
         click.echo(to_csv(rows, list(ITEM_KEYS)), nl=False)
         return
     rows = []
+    totals = meal["totals"]
     for item in meal["items"]:
         label = item["food"] if len(item["food"]) <= 48 else item["food"][:47] + "…"
         gi = "n/a" if item["gi"] is None else f"{item['gi']:g}"
-        rows.append(dict(item, food_label=f"{item['food_id']} {label}",
-                         gi_label=f"{gi} ({item['gi_method']})"))
-    totals = meal["totals"]
-    total_gi = "n/a" if totals["gi"] is None else f"{totals['gi']:g}"
-    click.echo(table(rows, ITEM_TABLE, total={
+        flag = " (?)" if item["unused_words"] else ""
+        rows.append(dict(item, input=item["input"] + flag, food_label=f"{item['food_id']} {label}",
+                         gi_label=f"{gi} ({item['gi_method']})",
+                         bar=share_bar(item["gl"], totals["gl"])))
+    columns = ITEM_TABLE + ([("bar", "share of GL", None, "<")] if bars else [])
+    click.echo(table(rows, columns, total={
         "input": "meal", "grams": totals["grams"],
         "available_carbohydrate_g": totals["available_carbohydrate_g"],
-        "gi_label": total_gi, "gl": totals["gl"],
+        "gi_label": "n/a" if totals["gi"] is None else f"{totals['gi']:g}", "gl": totals["gl"],
     }))
     click.echo("")
     gl_range = ""
@@ -283,39 +242,83 @@ def print_meal(meal, as_json, as_csv):
         click.echo("Meal GI: n/a (no available carbohydrate)")
     if totals["measured_carb_share"] is not None:
         click.echo(f"Carbohydrate with a measured GI: {totals['measured_carb_share'] * 100:.0f}%")
+    if any(item["unused_words"] for item in meal["items"]):
+        click.echo("(?) some typed words were not used for the match: see the notes")
     for number, item in enumerate(meal["items"], 1):
         for note in item["notes"]:
             click.echo(f"Note {number} ({item['input']}): {note}")
+    for left in meal.get("left_out", ()):
+        where = f"{left['where']}: " if left["where"] else ""
+        click.echo(f"Left out ({where}{left['input']}): {left['error']}")
 
 
-@cli.command()
+def meal_progress(count):
+    """A progress bar on stderr for long meals read from a terminal session (else None)."""
+    if count < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=count, label="Scoring", file=sys.stderr, show_eta=True)
+    bar.__enter__()
+    return bar, lambda done: bar.update(done - bar.pos)
+
+
+#: A --file or stdin meal with at least this many items shows a progress bar (on a terminal).
+PROGRESS_MIN_ITEMS = 500
+
+
+class MealArguments(click.Command):
+    """``glyload score "-1 cup rice"``: an argument that starts with "-" and a digit or a
+    space is a (negative) item, refused by the parser with its own message, not an option."""
+
+    def parse_args(self, ctx, args):
+        import re
+
+        items = [a for a in args if re.match(r"-[\d.\s½¼¾]", a)]
+        if items and "--" not in args:
+            args = [a for a in args if a not in items] + ["--", *items]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=MealArguments)
 @click.argument("meal", nargs=-1)
 @click.option("-f", "--file", "meal_file", type=click.Path(exists=True, dir_okay=False),
               help="Read items from a file: one a line, or CSV with item or food_id,grams")
 @click.option("--first", is_flag=True, help="Accept the best match even when it is not confident")
+@click.option("--partial", is_flag=True,
+              help="Score the items that can be scored and list those left out (default: any bad item fails)")
+@click.option("--bars/--no-bars", default=None,
+              help="Show each item's share of the meal GL as a bar [default: on a terminal]")
 @db_option
 @output_options
 @user_errors
-def score(meal, meal_file, first, db_path, as_json, as_csv):
-    """Score the glycemic load of a meal."""
-    from .meal.parse import split_meal
+def score(meal, meal_file, first, partial, bars, db_path, as_json, as_csv):
+    """Score the glycemic load of a meal.
+
+    Each argument is one or more items (separated by commas); "X with Y" and
+    "X and Y" are one food when a food is that dish, else several items.
+    """
+    from .meal import read
+    from .meal.score import score_lines
 
     if meal and meal_file:
         raise click.UsageError("give the meal as arguments or --file, not both")
     if meal_file:
-        lines = list(read_meal_file(meal_file))
+        lines = read.from_file(meal_file)
     elif meal:
-        lines = [(item, "", None, None) for item in split_meal(" ".join(meal))]
+        lines = read.from_arguments(meal)
     elif not sys.stdin.isatty():
-        try:
-            data = sys.stdin.buffer.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise click.ClickException("stdin: not UTF-8 text") from None
-        lines = [(item, f"stdin:{n}", None, None)
-                 for n, line in enumerate(data.splitlines(), 1) for item in split_meal(line)]
+        lines = read.from_text(read.decode(sys.stdin.buffer.read(), "stdin"), "stdin")
     else:
         raise click.UsageError("give a meal, e.g. glyload score \"1 cup cooked white rice, 1 medium apple\"")
-    print_meal(meal_lines(open_db(db_path), lines, first), as_json, as_csv)
+    conn = open_db(db_path)
+    bar, progress = meal_progress(len(lines))
+    try:
+        result = score_lines(conn, lines, first=first, partial=partial, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if bars is None:
+        bars = sys.stdout.isatty()
+    print_meal(result, as_json, as_csv, bars=bars)
 
 
 @cli.command()
@@ -468,10 +471,230 @@ def gi_report(db_path, as_json, as_csv):
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
               help="Port to listen on")
 @click.option("--reload", is_flag=True, help="Restart when glyload's code or metadata changes")
+@click.option("--personal", is_flag=True,
+              help="Also serve your personal glucose database as /personal (loopback hosts only)")
+@click.option("--personal-public", is_flag=True,
+              help="With --personal: allow a host other than loopback (your readings become reachable)")
+@personal_db_option
 @db_option
 @user_errors
-def serve(host, port, reload, db_path):
-    """Publish the database with Datasette (read-only, with /-/score)."""
-    from .serve import serve as run
+def serve(host, port, reload, personal, personal_public, personal_db, db_path):
+    """Publish the database with Datasette (read-only, with /-/score).
 
-    run(db_path, host=host, port=port, reload=reload)
+    Personal glucose readings are served only with --personal, and then only on
+    a loopback host unless --personal-public is given too.
+    """
+    from .serve import check_personal_host, serve as run
+
+    try:
+        check_personal_host(host, personal, personal_public)
+    except GlyloadError as error:
+        raise click.UsageError(str(error)) from None
+    path = None
+    if personal:
+        from .personal import personal_db_path
+
+        path = personal_db_path(personal_db, db_path)
+    run(db_path, host=host, port=port, reload=reload, personal_db=path)
+
+
+def tz_option(command):
+    return click.option("--tz", "tz_name", metavar="ZONE",
+                        help="IANA time zone of the times in the files, e.g. Europe/Paris [default: this "
+                             "machine's zone]")(command)
+
+
+def timed_diary_options(command):
+    """``--diary FILE``, ``--device``, ``--prior-factor``, ``--prior-cv``, ``--first``: measuring a timed diary."""
+    for option in reversed([
+        click.option("--diary", "diary_file", required=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Timed diary CSV: date, time, meal, and item or food_id,grams"),
+        click.option("--device", help="Use this device's readings (needed when several cover the diary)"),
+        click.option("--prior-factor", type=click.FloatRange(min=0, min_open=True),
+                     help="Prior response factor (iAUC per GL unit) to shrink toward when meals are few"),
+        click.option("--prior-cv", type=click.FloatRange(min=0, min_open=True), default=0.25, show_default=True,
+                     help="Between-person coefficient of variation of the prior"),
+        click.option("--first", is_flag=True, help="Accept the best match even when it is not confident"),
+    ]):
+        command = option(command)
+    return command
+
+
+@cli.group()
+def glucose():
+    """Measured glucose: import CGM exports, measure meal responses.
+
+    Readings go to a personal database kept apart from the reference database.
+    """
+
+
+@glucose.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@tz_option
+@personal_db_option
+@db_option
+@user_errors
+def glucose_import(files, tz_name, personal_db, db_path):
+    """Import Dexcom Clarity, LibreView or plain CSV exports (layout detected).
+
+    A reading already stored (same device and time) is not added again.
+    """
+    from .localtime import zone
+    from .personal import import_readings, personal_db_path
+    from .sources.cgm import read_cgm
+
+    tz, zone_note = zone(tz_name)
+    path = personal_db_path(personal_db, db_path)
+    for file in files:
+        found = read_cgm(file, tz)
+        counts = import_readings(path, found, tz.key)
+        unit = f" ({found.unit})" if found.unit else ""
+        click.echo(f"{file}: {found.layout_name}{unit}, {counts['read']:,} readings: {counts['added']:,} added, "
+                   f"{counts['already_there']:,} already there")
+        if found.skipped:
+            skipped = ", ".join(f"{n:,} {what}" for what, n in sorted(found.skipped.items()))
+            click.echo(f"  skipped: {skipped}")
+        for note in [zone_note, *found.notes]:
+            click.echo(f"  note: {note}")
+    click.echo(f"{path}: {counts['total']:,} readings")
+
+
+MEAL_TABLE = [
+    ("date", "date", None, "<"), ("time", "time", None, "<"), ("meal", "meal", None, "<"),
+    ("available_carbohydrate_g", "avail. carbs g", 1, ">"), ("gl", "GL", 1, ">"),
+    ("iauc_mg_dl_min", "iAUC mg/dL*min", 0, ">"), ("peak_rise_mg_dl", "peak rise mg/dL", 0, ">"),
+    ("minutes_to_peak", "min to peak", 0, ">"), ("readings", "readings", None, ">"),
+    ("flags_text", "flags", None, "<"),
+]
+
+
+def _interval(low, high, digits=2):
+    return "" if low is None else f" (95% CI {low:.{digits}f} to {high:.{digits}f})"
+
+
+def print_fit(fit):
+    r_gl, r_carbs, factor = fit["r_gl_iauc"], fit["r_carbohydrate_iauc"], fit["response_factor"]
+    click.echo(f"Clean meals: {fit['clean_meals']} (flagged and left out: {fit['flagged_meals']})")
+    for label, r in (("predicted GL", r_gl), ("available carbohydrate alone", r_carbs)):
+        value = "n/a (fewer than 3 clean meals or no spread)" if r["r"] is None else f"{r['r']:.2f}"
+        click.echo(f"Pearson r, {label} vs iAUC: {value}{_interval(r['low'], r['high'])}, n = {r['n']}")
+    if factor["measured"] is None:
+        click.echo("Personal response factor: n/a (fewer than 2 clean meals)")
+    else:
+        click.echo(f"Personal response factor: {factor['measured']:.1f} mg/dL*min of iAUC per unit of GL"
+                   f"{_interval(factor['low'], factor['high'], 1)}, n = {factor['n']}")
+        if factor["shrunk"] is not None:
+            click.echo(f"  shrunk toward the prior {factor['prior']:g} (CV {factor['prior_cv']:.0%}): "
+                       f"{factor['shrunk']:.1f}{_interval(factor['shrunk_low'], factor['shrunk_high'], 1)}, "
+                       f"weight of this person's meals {factor['weight_of_data']:.2f}")
+    for food in fit["foods"]:
+        click.echo(f"Personal relative response of {food['food_id']} {food['food']}: {food['relative_response']:.2f}"
+                   f" over {food['meals']} meals where it carries most of the carbohydrate; {food['kind']}")
+    for line in fit["context"]:
+        click.echo(f"Context: {line}")
+    for note in fit["notes"]:
+        click.echo(f"Note: {note}")
+
+
+@glucose.command("meals")
+@timed_diary_options
+@click.option("--save", is_flag=True,
+              help="Keep the meals' responses in the personal database (for glyload serve --personal)")
+@tz_option
+@personal_db_option
+@db_option
+@output_options
+@user_errors
+def glucose_meals(diary_file, device, prior_factor, prior_cv, first, save, tz_name, personal_db, db_path, as_json,
+                  as_csv):
+    """Each timed meal's glucose response, and how well GL fits this person.
+
+    Baseline: mean of the readings 15 min before the meal; iAUC over 0-120 min
+    above it (ISO 26642 trapezoids, area below ignored). Flagged meals are
+    listed but left out of the fit.
+    """
+    from .glucose import MEAL_KEYS, measure
+    from .localtime import zone
+    from .output import table, to_csv, to_json
+    from .personal import personal_db_path, save_meals
+
+    tz, zone_note = zone(tz_name)
+    path = personal_db_path(personal_db, db_path)
+    measured = measure(open_db(db_path), path, diary_file, tz, zone_note, device=device, first=first,
+                       prior_factor=prior_factor, prior_cv=prior_cv)
+    report = measured.report
+    if save:
+        click.echo(f"Kept {save_meals(path, measured)} meals in {path} (glyload serve --personal shows them "
+                   "at /-/glucose)", err=True)
+    if as_json:
+        click.echo(to_json(report))
+        return
+    if as_csv:
+        rows = [dict(m, flags=";".join(m["flags"])) for m in report["meals"]]
+        click.echo(to_csv(rows, list(MEAL_KEYS)), nl=False)
+        return
+    click.echo(table([dict(m, flags_text=", ".join(m["flags"])) for m in report["meals"]], MEAL_TABLE))
+    click.echo("")
+    print_fit(report["fit"])
+
+
+@glucose.command("summary")
+@click.option("--device", help="Only this device")
+@personal_db_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def glucose_summary(device, personal_db, db_path, as_json):
+    """Standard CGM summaries: mean, time in range 70-180 mg/dL, CV, GMI."""
+    from .glucose import summary_report
+    from .output import table, to_json
+    from .personal import personal_db_path
+
+    report = summary_report(personal_db_path(personal_db, db_path), device=device)
+    if as_json:
+        click.echo(to_json(report))
+        return
+    click.echo(table(report["devices"], [
+        ("device", "device", None, "<"), ("first", "first", None, "<"), ("last", "last", None, "<"),
+        ("readings", "readings", None, ">"), ("mean_mg_dl", "mean mg/dL", 1, ">"), ("cv_percent", "CV %", 1, ">"),
+        ("time_in_range_percent", "70-180 %", 1, ">"), ("time_below_70_percent", "<70 %", 1, ">"),
+        ("time_above_180_percent", ">180 %", 1, ">"), ("gmi_percent", "GMI %", 2, ">"),
+    ]))
+    censored = sum(d["censored_high"] + d["censored_low"] for d in report["devices"])
+    click.echo("")
+    click.echo("Definitions: time in range 70-180 mg/dL inclusive (Battelino 2019), CV = SD/mean (Danne 2017), "
+               "GMI = 3.31 + 0.02392 x mean mg/dL (Bergenstal 2018).")
+    if censored:
+        click.echo(f"Note: {censored} High/Low readings count as below or above the range; in the mean at their "
+                   "reporting limit where the export gives one (Dexcom: 40 / 400 mg/dL, the mean is then a bound), "
+                   "else left out of it.")
+
+
+@glucose.command("report")
+@timed_diary_options
+@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Write the diary report with its measured-glucose section to this HTML file")
+@tz_option
+@personal_db_option
+@db_option
+@user_errors
+def glucose_report_command(diary_file, html_path, device, prior_factor, prior_cv, first, tz_name, personal_db,
+                           db_path):
+    """Write the diary report with each day's glucose curve and GL against iAUC.
+
+    One self-contained HTML file (opens offline): the diary report of
+    'glyload diary --html', plus each day's glucose with meals marked by GL and
+    predicted GL against measured iAUC with the fitted line.
+    """
+    from .glucose_report import glucose_report
+    from .localtime import zone
+    from .personal import personal_db_path
+
+    tz, zone_note = zone(tz_name)
+    report = glucose_report(open_db(db_path), personal_db_path(personal_db, db_path), diary_file, tz, zone_note,
+                            first=first, device=device, prior_factor=prior_factor, prior_cv=prior_cv)
+    try:
+        path = report.write(html_path)
+    except OSError as error:
+        raise click.ClickException(f"{html_path}: {error.strerror}") from None
+    click.echo(f"Wrote {path}: {report.charts} charts", err=True)

@@ -33,8 +33,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import charts, glycemic
 from .errors import GlyloadError
-from .meal.parse import parse_meal
-from .meal.score import score_meal
+from .meal.read import from_text
+from .meal.score import score_lines
 from .output import format_value
 from .paths import DATABASE_NAME
 
@@ -133,7 +133,7 @@ def menu_links(datasette):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/score(\.(?P<format>json))?$", score_page),
+    return [(r"^/-/score(\.(?P<format>json))?$", score_page), (r"^/-/glucose$", glucose_page),
             (rf"^{STATIC_PREFIX}(?P<name>[A-Za-z0-9._-]+)$", static_file)]
 
 
@@ -175,13 +175,13 @@ async def score(datasette, meal: str, first: bool) -> dict:
     if len(meal) > MAX_MEAL_CHARS:
         raise GlyloadError(f"the meal is {len(meal):,} characters long; at most {MAX_MEAL_CHARS:,} are scored here "
                            "(the glyload CLI scores any length)")
-    items = len(parse_meal(meal))  # milliseconds; a bad item raises its one-line ParseError
-    if items > MAX_ITEMS:
-        raise GlyloadError(f"the meal has {items} items; at most {MAX_ITEMS} are scored here "
+    lines = from_text(meal)  # the scorer's one entrance, as the CLI reads a meal
+    if len(lines) > MAX_ITEMS:
+        raise GlyloadError(f"the meal has {len(lines)} items; at most {MAX_ITEMS} are scored here "
                            "(the glyload CLI scores any number)")
 
     def run(conn: sqlite3.Connection):
-        return score_meal(conn, meal, first=first)
+        return score_lines(conn, lines, first=first)
 
     return await datasette.get_database(DATABASE_NAME).execute_fn(run)
 
@@ -251,3 +251,17 @@ async def static_file(datasette, request):
     if gzipped:
         headers["content-encoding"] = "gzip"
     return Response(body, headers=headers, content_type=STATIC_TYPES[Path(name).suffix])
+
+
+async def glucose_page(datasette, request):
+    """The personal glucose charts: only when ``glyload serve --personal`` added the personal database."""
+    from datasette.utils.asgi import NotFound
+
+    from .paths import PERSONAL_NAME
+
+    if PERSONAL_NAME not in datasette.databases:
+        raise NotFound("no personal database is served (glyload serve --personal)")
+    from .glucose_report import personal_page
+
+    page = personal_page(datasette.databases[PERSONAL_NAME].path)
+    return Response.html(page.render(), headers={"Cache-Control": "no-cache"})

@@ -46,26 +46,34 @@ def read_diary(path) -> pd.DataFrame:
 
 
 def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame:
-    """food_id and grams for text rows: each distinct text scored once."""
-    from .meal.parse import parse_item
-    from .meal.score import score_item
+    """food_id and grams for text rows, through the meal scorer's entrance
+    (:func:`glyload.meal.score.score_line`): each distinct text is scored once, and a
+    compound item ("1 bagel with cream cheese") becomes one row per food."""
+    from .meal.read import MealLine
+    from .meal.score import MealError, score_line
 
     texts = frame.loc[frame["food_id"] == "", "item"]
     resolved = {}
     for text in pd.unique(texts):
+        line = int(frame.loc[(frame["item"] == text) & (frame["food_id"] == ""), "line"].iloc[0])
         if not text.strip():
-            line = int(frame.loc[(frame["item"] == text) & (frame["food_id"] == ""), "line"].iloc[0])
             raise GlyloadError(f"{path}:{line}: needs an item or a food_id and grams")
+        meal_line = MealLine(text, f"{path}:{line}")
         try:
-            scored = score_item(conn, parse_item(text), first=first)
+            scored = score_line(conn, meal_line, first=first)
         except GlyloadError as error:
-            line = int(frame.loc[frame["item"] == text, "line"].iloc[0])
-            raise GlyloadError(f"{path}:{line}: {error}") from None
-        resolved[text] = (scored["food_id"], scored["grams"])
+            raise MealError([(meal_line, error)]) from None
+        resolved[text] = [(item["food_id"], repr(item["grams"])) for item in scored]
+    if not resolved:
+        return frame
     mask = frame["food_id"] == ""
-    frame.loc[mask, "food_id"] = frame.loc[mask, "item"].map(lambda t: resolved[t][0])
-    frame.loc[mask, "grams"] = frame.loc[mask, "item"].map(lambda t: repr(resolved[t][1]))
-    return frame
+    typed = frame[mask].copy()
+    typed["_foods"] = typed["item"].map(resolved)
+    typed = typed.explode("_foods")
+    typed["food_id"] = typed["_foods"].map(lambda f: f[0])
+    typed["grams"] = typed["_foods"].map(lambda f: f[1])
+    frame = pd.concat([frame[~mask], typed.drop(columns="_foods")]).sort_values("line", kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _classes(values: pd.Series, low, high) -> np.ndarray:

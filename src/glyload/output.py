@@ -89,3 +89,17 @@ def frame_table(frame, columns: list[tuple]) -> str:
         body = body + "  " + column
     lines = pd.concat([pd.Series(head), body.str.rstrip()], ignore_index=True)
     return "\n".join(lines)
+
+
+#: Width in characters of a full share bar (``glyload score`` on a terminal).
+BAR_WIDTH = 10
+
+
+def share_bar(part, whole, width: int = BAR_WIDTH) -> str:
+    """An item's share of a total as a bar of plain characters and a percentage:
+    ``"#####.....  50%"``. Blank when either is unknown or the total is 0."""
+    if part is None or whole is None or whole <= 0:
+        return ""
+    share = max(0.0, min(1.0, part / whole))
+    filled = round(share * width)
+    return f"{'#' * filled}{'.' * (width - filled)} {share * 100:3.0f}%"

@@ -9,6 +9,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: The name the database is served under (URLs /glyload/..., metadata databases.glyload).
 DATABASE_NAME = "glyload"
+#: The name the personal glucose database is served under (glyload serve --personal only).
+PERSONAL_NAME = "personal"
 
 
 def data_dir() -> Path:

@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 
 from .errors import GlyloadError
-from .paths import DATABASE_NAME, metadata_path
+from .paths import DATABASE_NAME, PERSONAL_NAME, metadata_path
 
 
 #: Datasette settings for a public, read-only deployment.
@@ -48,7 +48,7 @@ def inspect_path(db_path) -> Path:
     return db_path.with_name(f"{db_path.stem}.inspect.json")
 
 
-def inspect_data(db_path) -> dict:
+def inspect_data(db_path, served: str = DATABASE_NAME) -> dict:
     """What ``datasette inspect`` computes (hash, size, row counts), keyed by the served name."""
     from datasette.inspect import inspect_hash
 
@@ -65,11 +65,11 @@ def inspect_data(db_path) -> dict:
             tables[name] = {"count": count}
     finally:
         conn.close()
-    return {DATABASE_NAME: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size,
-                            "file": str(db_path), "tables": tables}}
+    return {served: {"hash": inspect_hash(db_path), "size": db_path.stat().st_size,
+                     "file": str(db_path), "tables": tables}}
 
 
-def ensure_inspect_file(db_path) -> dict:
+def ensure_inspect_file(db_path, name: str = DATABASE_NAME) -> dict:
     """The inspect data of ``db_path``, from its cached JSON file when that is current.
 
     The file is rewritten when missing, older than the database or describing
@@ -78,14 +78,14 @@ def ensure_inspect_file(db_path) -> dict:
     db_path = Path(db_path).resolve()
     path = inspect_path(db_path)
     try:
-        cached = json.loads(path.read_text())[DATABASE_NAME]
+        cached = json.loads(path.read_text())[name]
         stat = db_path.stat()
         if (cached["file"] == str(db_path) and cached["size"] == stat.st_size
                 and path.stat().st_mtime >= stat.st_mtime):
-            return {DATABASE_NAME: cached}
+            return {name: cached}
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    data = inspect_data(db_path)
+    data = inspect_data(db_path, name)
     try:
         path.write_text(json.dumps(data, indent=2))
     except OSError:
@@ -111,10 +111,26 @@ def register_plugin():
         pm.register(datasette_plugin, name="glyload")
 
 
-def make_app(db_path, settings: dict | None = None):
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def make_app(db_path, settings: dict | None = None, personal_db=None):
     """A configured ``Datasette`` serving ``db_path`` as the immutable database ``glyload``.
 
     ``settings`` override :data:`SETTINGS`. Raises GlyloadError when the file is missing.
+    ``personal_db``, only when asked for (``glyload serve --personal``), adds the
+    personal glucose database as ``/personal``, read-only; the app then sends no
+    CORS headers (another site's page in the person's browser may not read it)
+    and no cache lifetime.
     """
     from datasette.app import Datasette
     from datasette.database import Database
@@ -125,34 +141,73 @@ def make_app(db_path, settings: dict | None = None):
     if not db_path.is_file():
         raise GlyloadError(f"{db_path}: no such database; run 'glyload build' first")
     register_plugin()
+    inspect, metadata, extra = ensure_inspect_file(db_path), load_metadata(), {}
+    if personal_db is not None:
+        personal_db = _personal_file(personal_db)
+        inspect.update(ensure_inspect_file(personal_db, PERSONAL_NAME))
+        metadata.setdefault("databases", {})[PERSONAL_NAME] = PERSONAL_METADATA
+        extra = {"default_cache_ttl": 0}
     datasette = Datasette(
-        inspect_data=ensure_inspect_file(db_path),
-        metadata=load_metadata(),
-        settings={**SETTINGS, **(settings or {})},
-        cors=True,  # a public read-only API: any site may fetch the JSON
+        inspect_data=inspect,
+        metadata=metadata,
+        settings={**SETTINGS, **extra, **(settings or {})},
+        cors=personal_db is None,  # a public read-only API: any site may fetch the JSON (never personal data)
         version_note=f"glyload {__version__}",
     )
     datasette.remove_database("_memory")  # created because no files were passed
     datasette.add_database(Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME)
+    if personal_db is not None:
+        datasette.add_database(Database(datasette, path=str(personal_db), is_mutable=False), name=PERSONAL_NAME)
     return datasette
+
+
+PERSONAL_METADATA = {
+    "description": "Your own glucose readings (glyload glucose import). Served only because glyload serve "
+                   "was given --personal; it is not part of the reference database.",
+    "tables": {"readings": {"description": "One row per CGM reading: device, UTC timestamp, the local time "
+                                           "as exported, glucose in mg/dL, censored (high/low)."}},
+}
+RELOAD_PERSONAL_ENV = "GLYLOAD_SERVE_PERSONAL_DB"
+
+
+def _personal_file(path) -> Path:
+    from .personal import open_personal
+
+    path = Path(path).resolve()
+    open_personal(path).close()  # a personal database, not the reference one
+    return path
 
 
 def app_from_env():
     """The ASGI app for ``$GLYLOAD_SERVE_DB`` (uvicorn's factory when reloading)."""
-    return make_app(os.environ[RELOAD_DB_ENV]).app()
+    return make_app(os.environ[RELOAD_DB_ENV], personal_db=os.environ.get(RELOAD_PERSONAL_ENV) or None).app()
 
 
-def make_server(db_path, host: str = "127.0.0.1", port: int = 8001, settings: dict | None = None):
+def make_server(db_path, host: str = "127.0.0.1", port: int = 8001, settings: dict | None = None,
+                personal_db=None):
     """A uvicorn server for :func:`make_app` (``.run()`` blocks; ``.run(sockets=[...])`` for a bound socket)."""
     import uvicorn
 
-    config = uvicorn.Config(make_app(db_path, settings).app(), host=host, port=port, log_level="warning",
+    config = uvicorn.Config(make_app(db_path, settings, personal_db).app(), host=host, port=port,
+                            log_level="warning",
                             access_log=False)
     return uvicorn.Server(config)
 
 
-def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool = False):
+def check_personal_host(host: str, personal: bool, personal_public: bool) -> None:
+    """Personal data is served on loopback only, unless ``personal_public`` says otherwise."""
+    if personal_public and not personal:
+        raise GlyloadError("--personal-public only goes with --personal")
+    if personal and not is_loopback(host) and not personal_public:
+        raise GlyloadError(f"--personal serves your glucose readings, and --host {host} is not loopback: "
+                           "anyone who can reach it could read them; add --personal-public to mean it")
+
+
+def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool = False, personal_db=None):
     """Serve the database (built from the bundled data on first use) until interrupted.
+
+    ``personal_db`` (``--personal``) also serves the personal glucose database as
+    ``/personal``; the caller checks the host with :func:`check_personal_host`.
 
     ``reload`` restarts the server when glyload's code changes (and its templates or
     ``metadata.json``, with watchfiles installed; templates re-render from disk anyway).
@@ -164,8 +219,13 @@ def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool 
 
     path = ensure_database(db_path).resolve()
     print(f"glyload: serving {path} as /{DATABASE_NAME} on http://{host}:{port}/ (Ctrl+C stops)")
+    if personal_db is not None:
+        personal_db = _personal_file(personal_db)
+        print(f"glyload: and your personal readings {personal_db} as /{PERSONAL_NAME} (--personal)")
     if reload:
         os.environ[RELOAD_DB_ENV] = str(path)
+        if personal_db is not None:
+            os.environ[RELOAD_PERSONAL_ENV] = str(personal_db)
         try:  # uvicorn watches only *.py files unless watchfiles is installed
             import watchfiles  # noqa: F401
 
@@ -175,7 +235,7 @@ def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool 
         uvicorn.run("glyload.serve:app_from_env", factory=True, host=host, port=port, reload=True,
                     reload_dirs=[str(PACKAGE_DIR), str(metadata_path().parent)], log_level="warning", **watch)
     else:
-        make_server(path, host, port).run()
+        make_server(path, host, port, personal_db=personal_db).run()
 
 
 def datasette_args(db_path, inspect_file=None) -> list[str]:

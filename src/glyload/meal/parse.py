@@ -83,6 +83,7 @@ UNIT_SPELLINGS = {
     "bowl": "bowl, bowls",
     "glass": "glass, glasses",
     "handful": "handful, handfuls",
+    "spoonful": "spoonful, spoonfuls, spoonsful",
     "bag": "bag, bags",
     "box": "box, boxes",
     "carton": "carton, cartons",
@@ -100,6 +101,10 @@ UNIT_SPELLINGS = {
     "wedge": "wedge, wedges",
     "loaf": "loaf, loaves",
     "rasher": "rasher, rashers",
+    "strip": "strip, strips",
+    "order": "order, orders",
+    "link": "link, links",
+    "patty": "patty, patties",
     "small": "small, sm",
     "medium": "medium, med",
     "large": "large, lg",
@@ -174,6 +179,11 @@ class ParsedItem:
     phrase: str
     food_id: str | None = None
     notes: tuple[str, ...] = ()
+    #: False when the item states no amount ("apple", "cream cheese"): a default portion.
+    amount_given: bool = True
+    #: The item this one goes with, for a part of a compound phrase ("cream cheese" of
+    #: "1 bagel with cream cheese"; :mod:`glyload.meal.compound`).
+    host: str | None = None
 
     def grams(self) -> float | None:
         """The quantity in grams, for mass units only."""
@@ -255,6 +265,8 @@ def _parse(text: str) -> ParsedItem:
             trailing = _read_trailing(tokens, i, rest)
             if trailing:
                 value, unit, notes, phrase_end = trailing
+    if value is None and unit is None:
+        _check_unreadable_quantity(tokens, i)
     quantity = 1.0 if value is None else value
     _check_quantity(quantity, unit)
     phrase_start = tokens[i].start if i < len(tokens) else len(rest)
@@ -269,6 +281,7 @@ def _parse(text: str) -> ParsedItem:
         phrase=phrase,
         food_id=food_id,
         notes=tuple(notes),
+        amount_given=value is not None,
     )
 
 
@@ -334,7 +347,7 @@ def _skip_bullet(tokens: list[Token]) -> int:
     if first is None:
         return 0
     if first.text in MINUS and _glued(tokens, 1) and tokens[1].kind in NUMBER_KINDS:
-        raise _Problem("quantity must be more than zero")
+        raise _Problem("quantity must be more than zero (a negative amount is refused)")
     if first.text in BULLETS and not _glued(tokens, 1):
         return 1
     return 0
@@ -505,6 +518,27 @@ def _check_after_quantity(tokens: list[Token], i: int, counted: bool):
     before_of = counted and _is_word(_at(tokens, i + 1), "of")
     if glued_to_number or before_of:
         raise _Problem(f'unknown unit "{token.text}"')
+
+
+#: Words that spell a number Python would read but no meal has ("nan g", "inf cups").
+NOT_FINITE = {"nan", "inf", "infinity"}
+
+
+def _check_unreadable_quantity(tokens: list[Token], i: int):
+    """A word where the quantity goes, before a unit ("nan g rice", "inf cups milk",
+    "lots ml milk"), is a quantity that could not be read: never a default portion."""
+    token = _at(tokens, i)
+    if token is None or token.word is None or _at(tokens, i + 1) is None:
+        return
+    unit, j = _read_unit(tokens, i + 1)
+    if unit is None:
+        return
+    if token.word in NOT_FINITE:
+        raise _Problem("quantity is not a finite number")
+    # Two-letter or longer mass and volume spellings only: "c", "t" and "l" end food names.
+    if unit_kind(unit) in ("mass", "volume") and (len(tokens[i + 1].text) > 1 or unit == "g") \
+            and _at(tokens, j) is not None:
+        raise _Problem(f'cannot read the quantity "{token.text}"')
 
 
 def _read_trailing(tokens: list[Token], start: int, text: str):

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from ..errors import GlyloadError
 from ..search import singular
+from .household import OWN_MEASURE_WORDS, household
+from .household import grams as household_mass
 from .parse import VOLUME_ML
 
 #: How USDA measure descriptions begin for each volume unit.
@@ -35,7 +37,7 @@ WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "ser
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
            "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
-           "bottle": ("can or bottle",), "can": ("can or bottle",)}
+           "bottle": ("can or bottle",), "can": ("can or bottle",), "strip": ("slice",), "rasher": ("slice",)}
 SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
 
 
@@ -164,6 +166,12 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     if found:
         chosen = _qualified(found, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
+    entry = household(unit)
+    if entry is not None:
+        if entry.kind == "mass":
+            return Portion(quantity * household_mass(entry), "", (entry.note(),))
+        weighed = volume_grams(portions, entry.unit, quantity * entry.amount, phrase, food)
+        return Portion(weighed.grams, weighed.description, (entry.note(), *weighed.notes))
     for alias in ALIASES.get(unit, ()):
         similar = [p for p in portions if re.search(rf"\b{alias}(e?s)?\b", p["description"].lower())
                    and not _is_volume(p["description"])]
@@ -171,8 +179,8 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
-    if unit in SIZES:
-        whole = default_portion(portions, item_only=True, phrase=phrase)
+    if unit in SIZES or unit in OWN_MEASURE_WORDS:
+        whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
         if whole is not None:
             note = f"no '{unit}' measure in USDA SR; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
@@ -213,16 +221,95 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
     return portions[0] if portions else None
 
 
-def grams_for(conn: sqlite3.Connection, food: dict, item) -> Portion:
-    """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind)."""
+#: USDA FNDDS's default for a food eaten in an amount the person did not say.
+NOT_SPECIFIED = "quantity not specified"
+#: FNDDS measures of an addition "per" what it goes with ("Guideline amount per slice of
+#: bread/roll" of butter = 7 g): what the host must be, and what one of it is.
+GUIDELINE = "guideline amount"
+GUIDELINE_HOSTS = (
+    # (words of USDA's guideline description, host words (any), count host in)
+    ("per fl oz of beverage", {"coffee", "tea", "beverage", "cocoa", "latte", "espresso", "cappuccino",
+                               "chocolate", "drink"}, "fl oz"),
+    ("per cup of hot cereal", {"oatmeal", "oat", "grit", "porridge", "farina", "cereal"}, "cup"),
+    ("per slice of bread/roll", {"bread", "roll", "bagel", "toast", "muffin", "biscuit", "croissant", "bun",
+                                 "toasted"}, "item"),
+    ("per sandwich", {"sandwich", "wrap", "burger", "sub"}, "item"),
+    ("on regular sandwich", {"sandwich", "wrap", "burger", "sub"}, "item"),
+    ("per hot dog or per hamburger", {"hot dog", "frankfurter", "hamburger", "cheeseburger", "burger"}, "item"),
+    ("per cup of french fries", {"fries", "french fried"}, "cup"),
+    ("per piece of sushi", {"sushi"}, "item"),
+    ("in salad", {"salad"}, "once"),
+    ("per cup of vegetable", {"vegetable", "broccoli", "carrot", "bean", "pea", "spinach", "corn",
+                              "cauliflower"}, "cup"),
+)
+
+
+def is_special(portion: dict) -> bool:
+    """FNDDS defaults and guideline amounts are no household measure to pick by name."""
+    text = portion["description"].lower()
+    return text.startswith(NOT_SPECIFIED) or GUIDELINE in text
+
+
+def not_specified(portions: list[dict]) -> dict | None:
+    """The food's FNDDS "Quantity not specified" portion (the plain one before "if main course")."""
+    found = [p for p in portions if p["description"].lower().startswith(NOT_SPECIFIED)]
+    return min(found, key=lambda p: (p["description"].lower() != NOT_SPECIFIED, p["seq"])) if found else None
+
+
+def guideline(portions: list[dict], host: dict):
+    """An addition's grams for its host (FNDDS guideline amounts), with a note; None if none fits.
+
+    ``host`` has the host item's ``food`` (name), ``quantity``, ``unit_kind``,
+    ``millilitres`` (or None) and ``grams``."""
+    from ..search import normalise
+
+    host_words = set(normalise(host["food"])) | set(host["food"].lower().split(", "))
+    for wording, kinds, count_in in GUIDELINE_HOSTS:
+        found = [p for p in portions if GUIDELINE in p["description"].lower() and wording in p["description"].lower()]
+        if not found or not host_words & kinds:
+            continue
+        portion = found[0]
+        millilitres = host["millilitres"]
+        assumed = ""
+        if count_in in ("fl oz", "cup"):
+            if millilitres is None:
+                millilitres = host["grams"]  # a drink or cereal weighed by a household measure: 1 g a ml
+                assumed = " (taken as 1 ml a gram)"
+            count = millilitres / VOLUME_ML[count_in]
+        elif count_in == "item":
+            count = host["quantity"] if host["unit_kind"] in (None, "household") else 1.0
+        else:
+            count = 1.0
+        grams = per_unit(portion) * count
+        note = (f"no amount given: USDA FNDDS '{portion['description']}' ({per_unit(portion):g} g) x "
+                f"{count:.3g} {count_in if count_in != 'once' else ''} of {host['food']!r}{assumed}").replace("  ", " ")
+        return Portion(grams, portion["description"], (note,))
+    return None
+
+
+def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = None) -> Portion:
+    """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind).
+
+    No amount given: for an addition (``host``, the item it goes with), USDA FNDDS's
+    guideline amount for that host; else the food's FNDDS "Quantity not specified";
+    else the SR rule of :func:`default_portion`. The notes say which."""
     if item.unit_kind == "mass":
         return Portion(item.grams(), "")
-    portions = food_portions(conn, food["food_id"])
+    every = food_portions(conn, food["food_id"])
+    portions = [p for p in every if not is_special(p)]
     name = food["description"]
     if item.unit_kind == "volume":
         return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
     if item.unit_kind == "household":
         return household_grams(portions, item.unit, item.quantity, item.phrase, name)
+    if host is not None and not item.amount_given:
+        added = guideline(every, host)
+        if added is not None:
+            return added
+    default = not_specified(every)
+    if default is not None:
+        note = f"no amount given: {item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g)"
+        return Portion(item.quantity * per_unit(default), default["description"], (note,))
     # A measure named for the food itself counts whether it is named as typed ("donut")
     # or as SR names the food ("Doughnuts, ...").
     chosen = default_portion(portions, phrase=f"{item.phrase} {name.split(',')[0]}")

@@ -1,0 +1,122 @@
+"""Compound phrases: "1 bagel with cream cheese", "2 eggs and 2 slices toast".
+
+The rule (README, "Typing a meal"):
+
+* An item is cut at the joining words "with", "and", "&", "+", "plus" and "w/"
+  wherever both sides read as items of their own (so "one and a half cups",
+  "2 and 1/2 cups" and "half and half" are never cut).
+* A run of joined parts is **one food when a food is that dish**: the whole
+  phrase matches a food confidently, the food's name holds every food word of
+  the phrase, and what the food is (its head term) is named by the first part
+  ("macaroni and cheese", "peanut butter and jelly sandwich"). A part with an
+  amount of its own ("and 2 slices toast") is never part of a dish.
+* Otherwise each part is an item: the first keeps the item's amount, each later
+  one has its own amount or, without one, its default portion for the food it
+  goes with (``host``; :mod:`glyload.meal.portions`), said in the notes.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import replace
+
+from ..search import normalise
+from .match import NEUTRAL, MatchError, expand, head_words, match_food
+from .parse import ParsedItem, ParseError, parse_item
+
+#: The joining words; "&" and "+" need no spaces ("mac&cheese").
+JOINER = re.compile(r"\s+(?:with|and|plus|w/)\s+|\s*[&+]\s*|\s+w/", re.IGNORECASE)
+
+#: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
+GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` cut at every joining word where both sides read as items."""
+    cuts = list(JOINER.finditer(text))
+    parts, start = [], 0
+    for n, cut in enumerate(cuts):
+        following = cuts[n + 1].start() if n + 1 < len(cuts) else len(text)
+        if _readable(text[start:cut.start()]) and _readable(text[cut.end():following]):
+            parts.append(text[start:cut.start()].strip())
+            start = cut.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def _readable(text: str) -> bool:
+    try:
+        item = parse_item(text)
+    except ParseError:
+        return False
+    return bool(item.phrase) and item.food_id is None
+
+
+def food_words(food: dict) -> set:
+    """Every word a food's names hold (description, common names, USDA's additional descriptions)."""
+    text = " ".join(str(food.get(k) or "") for k in ("description", "common_names", "additional_descriptions"))
+    return set(normalise(text))
+
+
+def content_words(phrase: str) -> set:
+    """The food words of a phrase, as the matcher reads them (synonyms applied)."""
+    return set(normalise(expand(phrase))) - GLUE_WORDS
+
+
+def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
+    """Whether one food is the whole joined phrase (see the module's rule)."""
+    unit = item.unit if item.unit_kind in ("volume", "household") else None
+    try:
+        match = match_food(conn, item.phrase, unit=unit)
+    except MatchError:
+        return False
+    found = food_words(match.food)
+    if not content_words(item.phrase) <= found:
+        return False
+    typed = normalise(expand(item.phrase))
+    if any(normalise(term)[:len(typed)] == typed for term in match.food["description"].split(",")):
+        return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
+    # What the food is must be typed: "toast with butter" is not French toast.
+    head = head_words(match.food["description"]) - GLUE_WORDS - NEUTRAL
+    return bool(head) and head <= content_words(item.phrase)
+
+
+def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
+    """The items one typed item stands for: itself, a dish, or its parts."""
+    parts = pieces(text)
+    if len(parts) == 1:
+        return [parse_item(text)]
+    items: list[ParsedItem] = []
+    i = 0
+    while i < len(parts):
+        joined = None
+        # The longest run from part i that is one dish; later parts with their own amount end a run.
+        end = i + 1
+        while end < len(parts) and not parse_item(parts[end]).amount_given:
+            end += 1
+        for j in range(end, i + 1, -1):
+            candidate = _join(text, parts, i, j)
+            whole = parse_item(candidate)
+            if is_dish(conn, whole):
+                joined = (whole, j)
+                break
+        if joined:
+            item, i = joined
+        else:
+            item, i = parse_item(parts[i]), i + 1
+        items.append(item)
+    host = items[0]
+    out = [host]
+    for item in items[1:]:
+        out.append(replace(item, host=host.text))
+    return out
+
+
+def _join(text: str, parts: list[str], i: int, j: int) -> str:
+    """The original text from the start of part i to the end of part j - 1."""
+    start = text.index(parts[i])
+    end = start
+    for part in parts[i:j]:
+        end = text.index(part, end) + len(part)
+    return text[start:end]
