@@ -61,7 +61,8 @@ def open_db(db_path):
 def cli():
     """Glycemic load food database and meal scorer.
 
-    Foods and portions from USDA SR28, glycemic index from the International
+    Foods and portions from USDA SR28 and FNDDS 2021-2023 (survey foods and
+    mixed dishes, with their ingredients), glycemic index from the International
     Tables of GI and GL values 2021. Example:
 
         glyload score "1 cup cooked white rice, 1 medium apple"
