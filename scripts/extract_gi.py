@@ -54,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from glyload.gi import MEASUREMENT_COLUMNS  # noqa: E402
+from glyload.sources.gi_tables import MEASUREMENT_COLUMNS  # noqa: E402
 
 MEASUREMENT_COLUMNS = tuple(c for c in MEASUREMENT_COLUMNS if c not in ("food_as_extracted", "study"))
 MEASUREMENT_COLUMNS = (*MEASUREMENT_COLUMNS[:2], "food_as_extracted", *MEASUREMENT_COLUMNS[2:8], "study",
