@@ -56,9 +56,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from glyload.sources.gi_tables import MEASUREMENT_COLUMNS  # noqa: E402
 
-MEASUREMENT_COLUMNS = tuple(c for c in MEASUREMENT_COLUMNS if c not in ("food_as_extracted", "study"))
-MEASUREMENT_COLUMNS = (*MEASUREMENT_COLUMNS[:2], "food_as_extracted", *MEASUREMENT_COLUMNS[2:8], "study",
-                       *MEASUREMENT_COLUMNS[8:])
 
 FOOTER_NAME = re.compile(r"\s*(Atkinson )?FS, Brand-Miller JC, Foster-Powell K, Buyken AE, Goletzke( J)?\.?\s*$")
 FOOTER_WORDS = re.compile(r"\s*((J\. )?International tables|(J\. )?International|of glycemic|load values 2021\.?|tables)\s*$")
@@ -229,6 +226,8 @@ def clean_reference(value, notes):
 def measurement(row, next_name=None):
     """The cleaned row of one entry (``next_name``: the following entry's name, for headings)."""
     notes = []
+    extracted = (row.get("food") or "").strip()
+    food = clean_food(extracted, notes, next_name)
     subjects_text = row.get("subjects") or ""
     footer = bool(FOOTER_WORDS.search(subjects_text)) or "load values" in subjects_text
     subjects = row.get("n_subjects")
@@ -242,8 +241,8 @@ def measurement(row, next_name=None):
         test = None
     return {
         "entry_no": row["entry_no"],
-        "food": clean_food(row.get("food"), notes, next_name),
-        "food_as_extracted": (row.get("food") or "").strip(),
+        "food": food,
+        "food_as_extracted": extracted if extracted != food else None,
         "study": (row.get("ref_no") or "").strip() or None,
         "country": clean_text(row.get("country"), notes, "country"),
         "year": clean_year(row.get("year"), notes),

@@ -114,4 +114,5 @@ def test_measurement_keeps_the_text_as_extracted_and_the_study(extract):
     clean_row = extract.measurement(row)
     assert clean_row["food"] == "Watermelon (Citrullus lanatus), raw, yellow-fleshed, seedless"
     assert clean_row["food_as_extracted"] == row["food"]
+    assert extract.measurement({**row, "food": clean_row["food"]})["food_as_extracted"] is None  # only when it differs
     assert (clean_row["study"], clean_row["gi"], clean_row["subjects"]) == ("96", 47.0, 14)

@@ -94,10 +94,10 @@ def test_links_are_unique(links):
     assert [key for key, n in counts.items() if n > 1] == []
 
 
-def test_every_measurement_is_linked(links, measurements):
-    """measurements.csv holds exactly the entries links.csv uses (data/README.md)."""
-    linked = {row["entry_no"] for _, row in links}
-    assert [(line, row["entry_no"]) for line, row in measurements if row["entry_no"] not in linked] == []
+def test_every_measurement_is_linked_or_decided(links, measurements):
+    """measurements.csv holds exactly the entries links.csv uses or a concept decides (data/README.md)."""
+    used = {row["entry_no"] for _, row in links} | {row["entry_no"] for _, row in read_rows("concept_entries.csv")}
+    assert [(line, row["entry_no"]) for line, row in measurements if row["entry_no"] not in used] == []
 
 
 def test_direct_links_pass_the_density_check(links, measurements, usda_carbs):
@@ -136,9 +136,13 @@ def test_food_gi_values_in_range(conn):
 
 
 def test_linked_foods_take_their_links_method(conn):
-    direct = {r[0] for r in conn.execute("select distinct food_id from gi_links where match = 'direct'")}
-    related = {r[0] for r in conn.execute("select distinct food_id from gi_links where match = 'related'")} - direct
+    """A concept's link decides for the foods it covers; links.csv for the others."""
+    concept = dict(conn.execute("select food_id, match from gi_concept_foods"))
     methods = dict(conn.execute("select food_id, gi_method from foods"))
+    assert concept and all(methods[f] == match for f, match in concept.items())
+    direct = {r[0] for r in conn.execute("select distinct food_id from gi_links where match = 'direct'")} - set(concept)
+    related = ({r[0] for r in conn.execute("select distinct food_id from gi_links where match = 'related'")}
+               - direct - set(concept))
     assert {methods[f] for f in direct} == {"direct"}
     assert {methods[f] for f in related} <= {"related"}
 

@@ -404,7 +404,7 @@ def swap(food, same, limit, db_path, as_json, as_csv):
 @output_options
 @user_errors
 def gi_report(db_path, as_json, as_csv):
-    """Report GI coverage by method and food group."""
+    """Report GI coverage by method (share of foods and of carbohydrate), source and food group."""
     from .output import table, to_csv, to_json
     from .report import coverage
 
@@ -419,12 +419,18 @@ def gi_report(db_path, as_json, as_csv):
     s = report["summary"]
     click.echo(f"Foods: {s['foods']:,}; measurements: {s['measurements']:,}; links: {s['links']:,}")
     click.echo(f"Foods matched directly: {s['direct_foods']:,}; directly or as a closely related food: "
-               f"{s['linked_foods']:,}")
+               f"{s['linked_foods']:,}; food concepts: {s['concepts']:,}")
+    columns = [("gi_method", "GI method", None, "<"), ("foods", "foods", None, ">"),
+               ("share", "share", 3, ">"), ("carb_share", "carb share", 3, ">"),
+               ("confidence", "confidence", None, "<")]
     click.echo("")
-    click.echo(table(report["by_method"], [
-        ("gi_method", "GI method", None, "<"), ("foods", "foods", None, ">"),
-        ("share", "share", 3, ">"), ("confidence", "confidence", None, "<"),
-    ]))
+    click.echo(table(report["by_method"], columns))
+    for source in report["by_source"]:
+        click.echo("")
+        click.echo(f"{source['source']}:")
+        click.echo(table(source["by_method"], columns))
+    click.echo("")
+    click.echo("carb share: share of the foods' available carbohydrate per 100 g, not of what people eat")
     click.echo("")
     methods = [m["gi_method"] for m in report["by_method"]]
     click.echo(table(report["by_group"], [("food_group", "food group", None, "<"), ("foods", "foods", None, ">")]
