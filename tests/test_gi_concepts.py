@@ -92,3 +92,23 @@ def test_a_concept_food_shows_its_used_and_excluded_entries(conn):
     reasons = dict(conn.execute("select entry_no, reason from gi_concept_entries "
                                 "where concept = 'watermelon-red-raw' and decision = 'excluded'"))
     assert (reasons[1148], reasons[1203]) == ("other-variety", "other-state")
+
+
+def test_show_lists_the_entries_used_and_left_out(db):
+    import json
+
+    from click.testing import CliRunner
+
+    from glyload.cli import cli
+
+    text = CliRunner().invoke(cli, ["show", "09266", "--db", str(db)])
+    assert text.exit_code == 0, text.output
+    assert "confidence: medium, one study" in text.stdout or ", one study" in text.stdout
+    assert "Entries used (food concept pineapple-raw):" in text.stdout
+    assert "Entries of the concept left out" in text.stdout
+    data = json.loads(CliRunner().invoke(cli, ["show", "09266", "--db", str(db), "--json"]).stdout)["glycemic_index"]
+    assert [e["entry_no"] for e in data["entries_used"]] == [1164]  # the one ISO study of raw pineapple
+    reasons = {e["entry_no"]: e["reason"] for e in data["entries_excluded"]}
+    assert reasons[1165] == "other-state"  # canned
+    assert data["studies"] == 1 and data["concept"] == "pineapple-raw"
+    assert data["confidence"].endswith("one study")

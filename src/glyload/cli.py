@@ -165,6 +165,18 @@ def show(food, db_path, as_json):
                    + (f"; International Tables 2021 entries: {sources}" if sources else ""))
         if gi["basis"]:
             click.echo(f"    {gi['basis']}")
+        if gi["studies"]:
+            click.echo(f"    pooled GI {gi['gi']:g}, 95% CI {gi['ci_low']:g}-{gi['ci_high']:g}, prediction interval "
+                       f"{gi['low']:g}-{gi['high']:g}; {gi['studies']} stud{'y' if gi['studies'] == 1 else 'ies'}"
+                       + (f", {gi['subjects']} subjects" if gi["subjects"] else ""))
+        if gi["entries_used"]:
+            click.echo("")
+            click.echo("Entries used" + (f" (food concept {gi['concept']})" if gi["concept"] else "") + ":")
+            click.echo(table(gi["entries_used"], EVIDENCE_TABLE))
+        if gi["entries_excluded"]:
+            click.echo("")
+            click.echo(f"Entries of the concept left out ({len(gi['entries_excluded'])}):")
+            click.echo(table(gi["entries_excluded"], EXCLUDED_TABLE))
     click.echo("")
     click.echo(table(
         [{"nutrient": label, "value": food["per_100g"][key], "unit": unit} for key, label, unit in PER_100G],
@@ -182,6 +194,16 @@ def show(food, db_path, as_json):
     else:
         click.echo("No household portions in USDA SR: use grams.")
 
+
+EVIDENCE_TABLE = [
+    ("entry_no", "entry", None, ">"), ("tier", "tier", None, "<"), ("gi", "GI", None, ">"),
+    ("gi_sem", "SEM", None, ">"), ("subjects", "n", None, ">"), ("study", "study", None, "<"),
+    ("food", "food as published", None, "<"),
+]
+EXCLUDED_TABLE = [
+    ("entry_no", "entry", None, ">"), ("tier", "tier", None, "<"), ("gi", "GI", None, ">"),
+    ("reason", "reason", None, "<"), ("food", "food as published", None, "<"),
+]
 
 ITEM_TABLE = [
     ("input", "item", None, "<"),
@@ -397,6 +419,34 @@ def swap(food, same, limit, db_path, as_json, as_csv):
         ("gi", "GI", 0, ">"), ("gi_method", "GI method", None, "<"), ("gl", "GL", 1, ">"),
         ("gl_saved", "GL saved", 1, ">"),
     ]))
+
+
+@cli.command()
+@db_option
+@click.option("--by-group", is_flag=True, help="Also show each method per food group")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def validate(db_path, by_group, as_json):
+    """Validate the GI steps: leave-one-out error of each method against measured foods."""
+    from .output import table, to_json
+    from .validation import validation
+
+    result = validation(open_db(db_path))
+    if as_json:
+        click.echo(to_json(result))
+        return
+    columns = [("method", "method", None, "<"), ("n", "n", None, ">"), ("mae", "MAE", 1, ">"),
+               ("bias", "bias", 1, ">"), ("r", "Pearson r", 3, ">"), ("loa_low", "LoA low", 1, ">"),
+               ("loa_high", "LoA high", 1, ">")]
+    click.echo(table(result["by_method"], columns))
+    if by_group:
+        click.echo("")
+        click.echo(table(result["by_group"], [columns[0], ("food_group", "food group", None, "<"), *columns[1:]]))
+    click.echo("")
+    click.echo("Published: " + "; ".join(f"{p['study']}: {p['what']}: {p['figure']}" for p in result["published"]))
+    for note in result["notes"]:
+        click.echo(f"Note: {note}")
+    click.echo("MAE, bias (predicted - measured) and Bland-Altman 95% limits of agreement (LoA) in GI units")
 
 
 @cli.command("gi-report")
