@@ -185,7 +185,11 @@ def load_gi(db, data: GiData) -> dict:
     db["gi_concept_foods"].insert_all(
         {"concept": c.concept, "food_id": f, "match": m, "note": n}
         for c in concepts for f, (m, n) in c.foods.items() if f in foods)
-    assigned, loo = assign_with_validation(list(foods.values()), measurements, links, concepts)
+    ingredients: dict[str, list] = {}
+    if "ingredients" in db.table_names():  # FNDDS dishes (step 3, recipe GI)
+        for row in db.query("select food_id, ingredient_id, grams, description from ingredients order by food_id, seq"):
+            ingredients.setdefault(row["food_id"], []).append((row["ingredient_id"], row["grams"], row["description"]))
+    assigned, loo = assign_with_validation(list(foods.values()), measurements, links, concepts, ingredients)
     db["gi_validation"].create(
         {"food_id": str, "food_group": str, "method": str, "measured": float, "predicted": float, "error": float},
         pk=("food_id", "method"), foreign_keys=[("food_id", "foods", "food_id")],

@@ -78,7 +78,10 @@ def food_details(conn: sqlite3.Connection, food: str) -> dict:
             "gi_class": "not applicable" if row.get("gi_method") == "not applicable" else gi_class(gi),
             "method": row.get("gi_method"),
             "confidence": row.get("gi_confidence"),
-            "sources": [int(s) for s in (row.get("gi_sources") or "").split(";") if s],
+            # entry numbers; for a recipe GI, the ingredients' food ids
+            "sources": [s if row.get("gi_method") == "recipe" else int(s)
+                        for s in (row.get("gi_sources") or "").split(";") if s],
+            "measured_share": row.get("gi_measured_share"),
             "sem": row.get("gi_sem"),
             "low": row.get("gi_low"),
             "high": row.get("gi_high"),

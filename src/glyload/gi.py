@@ -11,7 +11,8 @@ AUSNUT 2011-13, Eur J Clin Nutr 2016), in its published order:
 1. ``direct``: the food itself was measured;
 2. ``related``: a closely related food was measured (same food in another
    variety, brand or cooking);
-3. ``recipe``: reserved for foods with ingredient lists (FNDDS);
+3. ``recipe``: a food with an ingredient list (FNDDS) and no measurement of its
+   own: the carbohydrate-weighted GI of its ingredients (:mod:`glyload.recipe`);
 4. ``subgroup median``: the median GI of the measured foods of the food's
    subgroup (see :func:`subgroup_of`), then of its food group when the subgroup
    has fewer than ``MIN_FOODS_FOR_MEDIAN`` measured foods, then of all measured
@@ -45,6 +46,7 @@ import statistics
 from dataclasses import dataclass
 
 from .pooling import combine_study, imputed_sem, random_effects, sem_or_imputed
+from .recipe import recipe_gi
 from .sources.gi_tables import Concept, Link, Measurement
 
 #: What :func:`assign` returns for each food (the columns build.py adds to ``foods``).
@@ -53,6 +55,7 @@ ASSIGNED_COLUMNS = {
     "gi_low": float, "gi_high": float, "gi_confidence": str, "gi_basis": str,
     "gi_concept": str, "gi_excluded": str, "gi_ci_low": float, "gi_ci_high": float,
     "gi_tau": float, "gi_i2": float, "gi_studies": int, "gi_subjects": int, "gi_expected_error": float,
+    "gi_measured_share": float,
 }
 
 #: Below this available carbohydrate (g/100 g) GI is not applicable (Louie et al. 2015).
@@ -250,6 +253,7 @@ def _measured_assignment(method, pooled: Pooled, concept: Concept | None, expect
         "gi_studies": pooled.studies,
         "gi_subjects": pooled.subjects,
         "gi_expected_error": _r1(expected_error),
+        "gi_measured_share": 1.0,
     }
 
 
@@ -300,9 +304,14 @@ def assign(foods: list[dict], measurements: list[Measurement], links: list[Link]
     return assign_with_validation(foods, measurements, links, concepts)[0]
 
 
-def assign_with_validation(foods, measurements, links, concepts=None) -> tuple[dict, list]:
-    """:func:`assign` and the leave-one-out rows (:func:`leave_one_out`) it calibrated on."""
+def assign_with_validation(foods, measurements, links, concepts=None, ingredients=None) -> tuple[dict, list]:
+    """:func:`assign` and the leave-one-out rows (:func:`leave_one_out`) it calibrated on.
+
+    ``ingredients``: {dish food_id: [(ingredient food_id or None, grams, description)]}
+    for step 3 (:mod:`glyload.recipe`).
+    """
     concepts = concepts or []
+    ingredients = ingredients or {}
     subgroups = {f["food_id"]: f"{f['food_group']} / {subgroup_of(f['description'])}" for f in foods}
     groups = {f["food_id"]: f["food_group"] for f in foods}
     result: dict[str, dict] = {}
@@ -332,12 +341,13 @@ def assign_with_validation(foods, measurements, links, concepts=None) -> tuple[d
             result[food_id]["gi_basis"] += (f"; confidence from the leave-one-out error of related foods "
                                             f"(MAE {errors['related']['mae']:.1f})")
     cached: dict[tuple, dict] = {}
+    fallback: dict[str, dict] = {}
     for food in foods:
         food_id = food["food_id"]
         if food_id in result:
             continue
-        result[food_id] = _not_applicable(food)
-        if result[food_id]:
+        fallback[food_id] = _not_applicable(food)
+        if fallback[food_id]:
             continue
         for method, key, where in (("subgroup median", subgroups[food_id], f"subgroup {subgroups[food_id]}"),
                                    ("group median", groups[food_id], f"food group {groups[food_id]}"),
@@ -346,11 +356,81 @@ def assign_with_validation(foods, measurements, links, concepts=None) -> tuple[d
                 found = medians.median(method, key)
                 cached[(method, key)] = found and _median_assignment(found, method, where, measured, errors)
             if cached[(method, key)]:
-                result[food_id] = dict(cached[(method, key)])
+                fallback[food_id] = dict(cached[(method, key)])
                 break
+    if ingredients:
+        carbs = {f["food_id"]: f["available_carbohydrate_g"] for f in foods}
+        recipe_rows = _recipe_leave_one_out(evidence, pooled, ingredients, carbs, result, fallback, groups)
+        loo.extend(recipe_rows)
+        errors = method_errors(loo)
+        memo: dict = {}
+
+        def own_gi(food_id):
+            row = result.get(food_id) or fallback.get(food_id)
+            return row and (row["gi"], row["gi_expected_error"], row["gi_method"])
+
+        for dish in ingredients:
+            if dish in result or dish not in carbs:
+                continue
+            found = recipe_gi(dish, ingredients, carbs, own_gi, set(result), _memo=memo)
+            if found is not None:
+                fallback[dish] = _recipe_assignment(found, errors.get("recipe"))
+    result.update(fallback)
+    result = {f["food_id"]: result[f["food_id"]] for f in foods if result.get(f["food_id"])}
     for food_id, assignment in result.items():
         assignment["subgroup"] = subgroups[food_id]
     return result, loo
+
+
+def _recipe_assignment(found, error) -> dict:
+    """Step 3's columns from a :class:`glyload.recipe.RecipeResult`."""
+    expected = found.sd * MEAN_ABS_PER_SD if found.sd is not None else None
+    half = 1.959964 * found.sd if found.sd is not None else None
+    names = ";".join(i for i, _, _ in found.ingredients)
+    basis = (f"recipe: carbohydrate-weighted GI of {len(found.ingredients)} ingredients "
+             f"({found.carbohydrate_g:.1f} g carbohydrate per recipe, {found.measured_share:.0%} of it from "
+             f"ingredients with a measured GI); range shown: +/- 1.96 x the SD propagated from the ingredients")
+    if found.no_gi:
+        basis += f"; ingredients with carbohydrate but no GI (not applicable): {', '.join(found.no_gi)}"
+    if found.unresolved:
+        basis += (f"; {len(found.unresolved)} ingredient(s) found in no food, carbohydrate of unknown GI: "
+                  + ", ".join(found.unresolved))
+    if error:
+        basis += f"; leave-one-out error of the recipe step: MAE {error['mae']:.1f} (n = {error['n']})"
+    return _empty(
+        gi=round(found.gi, 1), gi_method="recipe", gi_sources=names, gi_sem=None,
+        gi_low=_r1(max(found.gi - half, 0.0)) if half is not None else None,
+        gi_high=_r1(found.gi + half) if half is not None else None,
+        gi_confidence=confidence_label(expected) + (", part measured" if found.measured_share < 0.5 else ""),
+        gi_basis=basis, gi_expected_error=_r1(expected), gi_measured_share=round(found.measured_share, 3),
+    )
+
+
+def _recipe_leave_one_out(evidence, pooled, ingredients, carbs, measured_rows, fallback, groups) -> list[dict]:
+    """Directly measured dishes predicted from their ingredients, their own entries left out."""
+    rows = []
+    for dish, (method, ms, _) in evidence.items():
+        if method != "direct" or dish not in ingredients:
+            continue
+        own = {m.entry_no for m in ms}
+
+        def own_gi(food_id, own=own):
+            row = measured_rows.get(food_id)
+            if row and not own & {int(s) for s in row["gi_sources"].split(";") if s}:
+                return row["gi"], row["gi_expected_error"], row["gi_method"]
+            row = fallback.get(food_id)
+            return row and (row["gi"], row["gi_expected_error"], row["gi_method"])
+
+        usable = {f for f, row in measured_rows.items()
+                  if f != dish and not own & {int(s) for s in row["gi_sources"].split(";") if s}}
+        found = recipe_gi(dish, {**ingredients, dish: ingredients[dish]}, carbs, own_gi, usable | {dish})
+        if found is None:
+            continue
+        truth = pooled[dish].gi
+        rows.append({"food_id": dish, "food_group": groups[dish], "method": "recipe",
+                     "measured": round(truth, 1), "predicted": round(found.gi, 1),
+                     "error": round(found.gi - truth, 1)})
+    return rows
 
 
 def _not_applicable(food) -> dict | None:
@@ -377,7 +457,7 @@ def _median_assignment(found, method, where, measured, errors) -> dict:
         gi_low=_r1(max(low, 0.0)) if low is not None else None, gi_high=_r1(high),
         gi_confidence=confidence_label(error["mae"] if error else None),
         gi_basis=f"median of {len(ids)} measured foods in {where}; {spread}",
-        gi_expected_error=_r1(error["mae"]) if error else None,
+        gi_expected_error=_r1(error["mae"]) if error else None, gi_measured_share=0.0,
     )
 
 
