@@ -488,7 +488,7 @@ def test_build_with_own_gi_files(built_db, tmp_path, own_gi):
     assert rows["09004"] == (30.0, "related", "2", "high, one study, table 2 only")
     assert rows["09040"][1] == "overall median" and rows["09040"][0] == 30.0  # median of 90, 30, 30
     assert rows["04053"][:2] == (0.0, "not applicable")
-    assert set(methods) == {"direct", "related", "overall median", "not applicable"}
+    assert set(methods) == {"direct", "related", "recipe", "overall median", "not applicable"}  # recipe: FNDDS
 
     scored = run("score", "--db", str(db), "--json", "1 cup cooked white rice")
     assert scored.exit_code == 0, scored.output

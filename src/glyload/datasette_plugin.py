@@ -31,7 +31,7 @@ from .errors import GlyloadError
 from .meal.parse import parse_meal
 from .meal.score import score_meal
 from .output import format_value
-from .serve import DATABASE_NAME
+from .paths import DATABASE_NAME
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Longer meals are refused: scoring runs outside SQLite's time limit (~5 ms an item).

@@ -360,7 +360,8 @@ def assign_with_validation(foods, measurements, links, concepts=None, ingredient
                 break
     if ingredients:
         carbs = {f["food_id"]: f["available_carbohydrate_g"] for f in foods}
-        recipe_rows = _recipe_leave_one_out(evidence, pooled, ingredients, carbs, result, fallback, groups)
+        recipe_rows = _recipe_leave_one_out(evidence, pooled, ingredients, carbs, result, fallback,
+                                            (medians, subgroups, groups, errors))
         loo.extend(recipe_rows)
         errors = method_errors(loo)
         memo: dict = {}
@@ -406,18 +407,31 @@ def _recipe_assignment(found, error) -> dict:
     )
 
 
-def _recipe_leave_one_out(evidence, pooled, ingredients, carbs, measured_rows, fallback, groups) -> list[dict]:
-    """Directly measured dishes predicted from their ingredients, their own entries left out."""
+def _recipe_leave_one_out(evidence, pooled, ingredients, carbs, measured_rows, fallback, steps) -> list[dict]:
+    """Directly measured dishes predicted from their ingredients, their own entries left out.
+
+    An ingredient measured with any of the dish's own entries takes the lower step
+    it would have without them (subgroup, group or overall median, leaving those
+    entries out), as in :func:`leave_one_out`.
+    """
+    medians, subgroups, groups, errors = steps
     rows = []
     for dish, (method, ms, _) in evidence.items():
         if method != "direct" or dish not in ingredients:
             continue
         own = {m.entry_no for m in ms}
 
-        def own_gi(food_id, own=own):
+        def own_gi(food_id, own=frozenset(own)):
             row = measured_rows.get(food_id)
             if row and not own & {int(s) for s in row["gi_sources"].split(";") if s}:
                 return row["gi"], row["gi_expected_error"], row["gi_method"]
+            if row:
+                for step, key in (("subgroup median", subgroups[food_id]), ("group median", groups[food_id]),
+                                  ("overall median", "all")):
+                    found = medians.median(step, key, own)
+                    if found:
+                        return found[0], errors.get(step, {}).get("mae"), step
+                return None
             row = fallback.get(food_id)
             return row and (row["gi"], row["gi_expected_error"], row["gi_method"])
 
