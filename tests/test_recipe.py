@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from glyload.gi import assign_with_validation
@@ -24,7 +22,7 @@ def test_gi_is_weighted_by_the_carbohydrate_each_ingredient_brings():
     assert found.gi == pytest.approx((60 * 56 + 30 * 14) / 70)  # 54.0
     assert found.measured_share == pytest.approx(56 / 70)
     w = (56 / 70, 14 / 70)
-    assert found.sd == pytest.approx(math.sqrt((w[0] * 5 * SD_PER_MEAN_ABS) ** 2 + (w[1] * 10 * SD_PER_MEAN_ABS) ** 2))
+    assert found.sd == pytest.approx((w[0] * 5 + w[1] * 10) * SD_PER_MEAN_ABS)  # added as fully correlated
 
 
 def test_moisture_does_not_move_the_gi():
@@ -87,3 +85,18 @@ def test_step_3_in_the_assignment_and_a_measured_dish_wins():
     assert recipe_rows == [{"food_id": "22222222", "food_group": "Mixed", "method": "recipe", "measured": 45.0,
                             "predicted": round((50 * 43.5 + 30 * 14) / 57.5, 1),
                             "error": round((50 * 43.5 + 30 * 14) / 57.5 - 45, 1)}]
+
+
+def test_recipe_foods_in_the_bundled_build(conn):
+    from glyload.meal.score import score_meal
+
+    row = conn.execute("select gi, gi_method, gi_sources, gi_measured_share, gi_low, gi_high from foods "
+                       "where food_id = '27540010'").fetchone()  # FNDDS "Turkey sandwich on white"
+    gi, method, sources, share, low, high = row
+    assert method == "recipe" and 0 < share <= 1 and low < gi < high
+    ingredients = {r[0] for r in conn.execute("select ingredient_id from ingredients where food_id = '27540010'")}
+    assert set(sources.split(";")) <= ingredients
+    scored = score_meal(conn, "27540010: 100 g")
+    assert scored["totals"]["measured_carb_share"] == pytest.approx(share, abs=0.001)
+    # a dish with a measurement of its own keeps it: FNDDS white bread is linked to the white-bread concept
+    assert conn.execute("select gi_method from foods where food_id = '51101000'").fetchone()[0] == "direct"

@@ -166,8 +166,9 @@ def show(food, db_path, as_json):
     if gi["method"]:
         value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
+        what = "ingredients" if gi["method"] == "recipe" else "International Tables 2021 entries"
         click.echo(f"GI: {value}; method: {gi['method']}; confidence: {gi['confidence']}"
-                   + (f"; International Tables 2021 entries: {sources}" if sources else ""))
+                   + (f"; {what}: {sources}" if sources else ""))
         if gi["basis"]:
             click.echo(f"    {gi['basis']}")
         if gi["studies"]:

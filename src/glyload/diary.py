@@ -112,7 +112,7 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
         row = frame[bad].iloc[0]
         raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most {MAX_GRAMS}")
     foods = pd.read_sql_query(
-        "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
+        "select food_id, available_carbohydrate_g as carb100, gi, gi_method, gi_measured_share from foods", conn)
     merged = frame[["line", "date", "meal", "food_id"]].assign(grams=grams.to_numpy()).merge(
         foods, on="food_id", how="left", validate="many_to_one")
     unknown = merged["carb100"].isna()
@@ -125,7 +125,9 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
     rated = merged["gi_method"].ne("not applicable") & merged["gi"].notna()
     merged["rated_carbs"] = merged["carbs"].where(rated, 0.0)
     merged["gi_carbs"] = (merged["gi"] * merged["carbs"]).where(rated, 0.0)
-    merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(MEASURED), 0.0)
+    # a recipe GI counts the share of its carbohydrate from measured ingredients, as the meal scorer does
+    share = merged["gi_measured_share"].fillna(0.0).where(~merged["gi_method"].isin(MEASURED), 1.0)
+    merged["measured"] = merged["carbs"] * share
     sums = ["grams", "carbs", "gl", "gi_carbs", "rated_carbs", "measured"]
     grouped = merged.groupby(["date", "meal"], sort=False)
     meals = grouped[sums].sum()

@@ -275,12 +275,17 @@ class _Medians:
             self.by["overall median"].setdefault("all", []).append(food_id)
         self.sorted = {(method, key): sorted(measured[f][0] for f in ids)
                        for method, keyed in self.by.items() for key, ids in keyed.items()}
+        self.sharing: dict[int, set] = {}  # entry -> measured foods whose evidence holds it
+        for food_id, (_, entries) in measured.items():
+            for entry in entries:
+                self.sharing.setdefault(entry, set()).add(food_id)
 
     def median(self, method: str, key, leave_out=frozenset()) -> tuple[float, list] | None:
         """(median, food ids) of the measured foods under ``key`` but those sharing an entry with ``leave_out``."""
         ids = self.by[method].get(key, [])
         if leave_out:
-            dropped = [f for f in ids if not self.values[f][1].isdisjoint(leave_out)]
+            sharing = set().union(*(self.sharing.get(e, ()) for e in leave_out))
+            dropped = [f for f in ids if f in sharing]
             values = list(self.sorted[(method, key)])
             for f in dropped:
                 del values[bisect.bisect_left(values, self.values[f][0])]

@@ -19,8 +19,11 @@ Rules, one each:
 - the measured share is the share of the dish's carbohydrate from ingredients
   whose GI is measured (direct or related; for a sub-recipe, its own measured
   share of its carbohydrate);
-- the spread propagates: the dish's GI SD is sqrt(sum((w_i x sd_i)^2)) with
-  w_i = AC_i / sum(AC), sd_i the ingredient's expected error turned into an SD.
+- the spread propagates: the dish's GI SD is sum(w_i x sd_i) with w_i = AC_i /
+  sum(AC) and sd_i the ingredient's expected error turned into an SD. Errors of
+  ingredients are not independent (imputed ones share medians), so they are
+  added as if fully correlated: an upper bound, never the smaller
+  sqrt(sum((w_i x sd_i)^2)) that independence would give.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def recipe_gi(dish: str, ingredients: dict, carbs: dict, own_gi, measured: set, 
         return None
     gi = sum(g * ac for _, ac, g, _, _ in with_gi) / weight
     sds = [(ac / weight, sd) for _, ac, _, sd, _ in with_gi]
-    sd = math.sqrt(sum((w * s) ** 2 for w, s in sds)) if all(s is not None for _, s in sds) else None
+    sd = sum(w * s for w, s in sds) if all(s is not None for _, s in sds) else None
     share = sum(ac * s for _, ac, _, _, s in parts) / total if total else 0.0
     result = RecipeResult(gi=gi, sd=sd, measured_share=share, carbohydrate_g=total,
                           ingredients=[(i, ac, g) for i, ac, g, _, _ in with_gi], no_gi=no_gi,

@@ -31,8 +31,7 @@ class ItemError(GlyloadError):
 
 def food_by_id(conn: sqlite3.Connection, food_id: str) -> dict:
     rows = dict_rows(
-        conn, "select food_id, description, available_carbohydrate_g, gi, gi_method, gi_confidence, "
-        "gi_sem, gi_low, gi_high from foods where food_id = ?", (food_id,))
+        conn, "select * from foods where food_id = ?", (food_id,))
     if not rows:
         raise ItemError(f"no food with id {food_id!r}")
     return rows[0]
@@ -89,6 +88,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         "match_score": match_score,
         "notes": notes,
         "_carbs": carbs,
+        # share of this item's carbohydrate with a measured GI: 1 measured, the ingredients' for a recipe GI
+        "_measured": carbs * (1.0 if food["gi_method"] in MEASURED else (food.get("gi_measured_share") or 0.0)),
         "_gl": gl,
         "_range": uncertainty,
     }
@@ -103,7 +104,7 @@ def totals(items: list[dict]) -> dict:
     # measurement, so it does not pull the meal's GI down.
     gi = glycemic.meal_glycemic_index(
         (i["gi"], i["_carbs"]) for i in scored if i["gi_method"] != "not applicable")
-    measured = sum(i["_carbs"] for i in items if i["gi_method"] in MEASURED)
+    measured = sum(i["_measured"] for i in items)
     low = sum(i["_range"][0] for i in scored)
     high = sum(i["_range"][1] for i in scored)
     return {
