@@ -308,3 +308,8 @@ def test_line_numbers_count_blank_lines(db, diary_file):
     path = diary_file(["2024-01-01,b,20045,150", "", "2024-01-01,b,20045,abc"], header="date,meal,food_id,grams")
     assert path.read_text().splitlines()[3] == "2024-01-01,b,20045,abc"
     assert_one_line_error(run(db, str(path)), f"{path}:4:")
+
+
+def test_food_id_without_carbohydrate_value(db, diary_file):
+    path = diary_file([("2024-01-01", "b", "", "11000000", "100")])
+    assert_one_line_error(run(db, str(path)), f"{path}:2:", "food 11000000 has no carbohydrate value")

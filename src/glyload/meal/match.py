@@ -79,7 +79,8 @@ PREPARATION = {
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
-                 "flavored", "substitute", "imitation"}
+                 "flavored", "substitute", "imitation",
+                 "topping"}  # FNDDS's parts of dishes: "Topping from cheese pizza"
 
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
@@ -241,6 +242,10 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    if is_fndds(row.get("source")):
+        # Every FNDDS food has household portions; how many says nothing (the sort uses
+        # the count only to order equal matches, after "NFS").
+        return points
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 

@@ -31,7 +31,8 @@ VOLUME_WORDS = {
     "gallon": ("gallon",),
 }
 #: Measures that mean "one of the thing" when no size is asked for.
-WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
+WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small",
+              "regular")
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
            "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
@@ -180,8 +181,9 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
-#: Preference among measures of one item when no size is given.
-SIZE_ORDER = ("medium", "", "large", "small", "extra large", "extra small", "mini")
+#: Preference among measures of one item when no size is given. FNDDS marks the portion
+#: it codes for an unspecified size "NFS" ("piece, NFS") and calls its standard size "regular".
+SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "extra large", "extra small", "mini")
 
 
 def _size_rank(description: str) -> int:
