@@ -393,7 +393,7 @@ def _recipe_assignment(found, error) -> dict:
     expected = found.sd * MEAN_ABS_PER_SD if found.sd is not None else None
     half = 1.959964 * found.sd if found.sd is not None else None
     names = ";".join(i for i, _, _ in found.ingredients)
-    basis = (f"recipe: carbohydrate-weighted GI of {len(found.ingredients)} ingredients "
+    basis = (f"recipe: carbohydrate-weighted GI of {len(found.ingredients)} ingredient{'' if len(found.ingredients) == 1 else 's'} "
              f"({found.carbohydrate_g:.1f} g carbohydrate per recipe, {found.measured_share:.0%} of it from "
              f"ingredients with a measured GI); range shown: +/- 1.96 x the SD propagated from the ingredients")
     if found.no_gi:
