@@ -118,7 +118,8 @@ def test_metadata_describes_every_table_view_and_column(built_db):
     tables = glyload_meta()["tables"]
     served = served_tables_and_views(built_db)
     assert set(served) == set(tables) == {"foods", "food_groups", "portions", "ingredients", "gi_measurements",
-                                          "gi_links", "glyload_meta", "food_gl", "portion_gl"}
+                                          "gi_links", "glyload_meta", "food_gl", "portion_gl", "gi_concepts",
+                                          "gi_concept_entries", "gi_concept_foods", "gi_validation"}
     for name, columns in served.items():
         assert tables[name]["description"], name
         assert set(tables[name]["columns"]) == set(columns), name
@@ -598,7 +599,9 @@ def test_score_page_shows_gl(gi_ds):
     page = get(gi_ds, f"/-/score?meal={quote_plus(RICE)}")
     assert '<td class="num" id="total-gl">32.0</td>' in page.text
     assert '<td class="num" id="total-gi">73.0</td>' in page.text
-    assert "Meal glycemic load <strong>32.0</strong>\n(high; range 30.3-33.8)" in page.text
+    # range: GI 73 +/- 1.96 x SEM 4 (the 95% interval of one study; no food here has 3 studies
+    # to measure a between-study SD from) -> 65.2-80.8, times 43.88 g carbohydrate
+    assert "Meal glycemic load <strong>32.0</strong>\n(high; range 28.6-35.5)" in page.text
 
 
 def test_score_page_error(ds):

@@ -15,20 +15,28 @@ from hypothesis import strategies as st
 from glyload.build import build_database
 from glyload.cli import cli
 from glyload.errors import DataError, GlyloadError
-from glyload.gi import CONFIDENCE, NOT_APPLICABLE_BELOW_G, assign, pool, subgroup_of
+from glyload.gi import (
+    CONFIDENCE_BANDS, MIN_PLAUSIBLE_SD, NOT_APPLICABLE_BELOW_G, assign, assign_with_validation, confidence_label,
+    method_errors, pool, subgroup_of, typical_sem,
+)
+from glyload.pooling import random_effects
 from glyload.sources.gi_tables import (
-    LINK_COLUMNS, MEASUREMENT_COLUMNS, Link, Measurement, read_gi, read_links, read_measurements,
+    LINK_COLUMNS, MEASUREMENT_COLUMNS, OPTIONAL_MEASUREMENT_COLUMNS, Concept, Link, Measurement, read_gi,
+    read_links, read_measurements,
 )
 
-HEADER = ",".join(MEASUREMENT_COLUMNS)
+#: A user's file may use the basic layout, without the optional columns.
+HEADER = ",".join(c for c in MEASUREMENT_COLUMNS if c not in OPTIONAL_MEASUREMENT_COLUMNS)
 LINK_HEADER = ",".join(LINK_COLUMNS)
 GOOD = '1,Test rice,NZ,2020,ISO,70,3,10,"Glucose, 2h",50,180,'
+TYPICAL = (15.0, 4.0)  # (between-subject SD, SEM) used where a SEM is missing
 
 
-def measurement(entry, gi, tier="ISO", subjects=10, sem=3.0, food="food", carb=None, test=None):
-    return Measurement(where=("m.csv", entry + 1), entry_no=entry, food=food, country=None, year=None, tier=tier,
-                       gi=gi, gi_sem=sem, subjects=subjects, reference_food=None, carb_portion_g=carb,
-                       test_portion_g=test, note=None)
+def measurement(entry, gi, tier="ISO", subjects=10, sem=3.0, food=None, carb=None, test=None, study=None,
+                year=None, country=None):
+    return Measurement(where=("m.csv", entry + 1), entry_no=entry, food=food or f"food {entry}", country=country,
+                       year=year, tier=tier, gi=gi, gi_sem=sem, subjects=subjects, study=study,
+                       reference_food=None, carb_portion_g=carb, test_portion_g=test, note=None)
 
 
 def link(entry, food_id, match="direct"):
@@ -39,50 +47,73 @@ def link(entry, food_id, match="direct"):
 
 
 def test_pool_prefers_iso_tier():
-    pooled = pool([measurement(1, 50, "ISO"), measurement(2, 90, "other", subjects=100)])
-    assert pooled["gi"] == 50.0
-    assert pooled["iso"] is True
-    assert pooled["gi_sources"] == "1"
-    assert pooled["n"] == 1
+    pooled = pool([measurement(1, 50, "ISO"), measurement(2, 90, "other", subjects=100)], TYPICAL)
+    assert pooled.gi == 50.0
+    assert pooled.iso is True
+    assert pooled.sources == [1]
+    assert pooled.studies == 1
 
 
 def test_pool_uses_other_tier_when_no_iso():
-    pooled = pool([measurement(1, 50, "other", subjects=10), measurement(2, 90, "other", subjects=30)])
-    assert pooled["iso"] is False
-    assert pooled["gi"] == 80.0
-    assert pooled["gi_sources"] == "1;2"
+    pooled = pool([measurement(1, 50, "other"), measurement(2, 90, "other")], TYPICAL)
+    assert pooled.iso is False
+    assert pooled.sources == [1, 2]
+    assert pooled.gi == pytest.approx(70.0)  # equal SEMs: equal weights
 
 
-def test_pool_weighted_by_subjects():
-    pooled = pool([measurement(2, 80, subjects=30, sem=2), measurement(1, 50, subjects=10, sem=4)])
-    assert pooled["gi"] == 72.5  # (50 x 10 + 80 x 30) / 40
-    assert pooled["gi_sem"] == round(math.sqrt((10 * 4) ** 2 + (30 * 2) ** 2) / 40, 1) == 1.8
-    assert (pooled["gi_low"], pooled["gi_high"]) == (50.0, 80.0)  # range of the measurements
-    assert pooled["gi_sources"] == "1;2"  # by entry number
-    assert pooled["n"] == 2
+def test_pool_is_random_effects_across_studies():
+    ms = [measurement(1, 40, sem=3), measurement(2, 60, sem=4), measurement(3, 75, sem=5)]
+    pooled = pool(ms, TYPICAL)
+    fit = random_effects([40, 60, 75], [3, 4, 5])
+    assert pooled.gi == pytest.approx(fit["mean"])
+    assert (pooled.ci_low, pooled.ci_high, pooled.pi_low, pooled.pi_high) == pytest.approx(
+        (fit["ci_low"], fit["ci_high"], fit["pi_low"], fit["pi_high"]))
+    assert pooled.tau == pytest.approx(fit["tau"]) and pooled.tau > 0
+    assert pooled.studies == 3 and pooled.subjects == 30
 
 
-def test_pool_unweighted_when_a_subject_count_is_missing():
-    pooled = pool([measurement(1, 50, subjects=None, sem=4), measurement(2, 80, subjects=30, sem=2)])
-    assert pooled["gi"] == 65.0
-    assert pooled["gi_sem"] == round(math.sqrt(4 ** 2 + 2 ** 2) / 2, 1) == 2.2
-    assert (pooled["gi_low"], pooled["gi_high"]) == (50.0, 80.0)
+def test_pool_combines_one_studys_subject_groups_first():
+    # like entries 632 and 633: one rice, one study (ref 42, 2001, Canada), 47 and 21 subjects
+    ms = [measurement(632, 69, sem=3, subjects=47, study="42", year="2001", country="Canada"),
+          measurement(633, 76, sem=13, subjects=21, study="42", year="2001", country="Canada"),
+          measurement(634, 47, sem=6, subjects=10, study="65", year="2009*", country="UK")]
+    pooled = pool(ms, TYPICAL)
+    assert pooled.studies == 2
+    study = (69 * 47 + 76 * 21) / 68
+    study_sem = math.sqrt((47 * 3) ** 2 + (21 * 13) ** 2) / 68
+    fit = random_effects([study, 47], [study_sem, 6])
+    assert pooled.gi == pytest.approx(fit["mean"])
 
 
-def test_pool_sem_unknown_when_any_sem_is_missing():
-    for subjects in (10, None):
-        pooled = pool([measurement(1, 50, subjects=subjects, sem=None), measurement(2, 80, subjects=10, sem=2)])
-        assert pooled["gi_sem"] is None
-        assert (pooled["gi_low"], pooled["gi_high"]) == (50.0, 80.0)
+def test_pool_counts_identical_rows_once():
+    # entries 468 and 504: "Wheat flakes", GI 73, SEM 7, 10 subjects, printed twice in the Tables
+    twins = [measurement(468, 73, sem=7, food="Wheat flakes", test=85.6),
+             measurement(504, 73, sem=7, food="Wheat flakes", test=85.6)]
+    pooled = pool(twins, TYPICAL)
+    assert (pooled.sources, pooled.duplicates, pooled.studies) == ([468], [504], 1)
 
 
-def test_pool_single_measurement_range_is_gi_plus_minus_sem():
-    pooled = pool([measurement(1, 60, sem=5)])
-    assert (pooled["gi"], pooled["gi_sem"], pooled["gi_low"], pooled["gi_high"]) == (60.0, 5.0, 55.0, 65.0)
-    low = pool([measurement(1, 3, sem=5)])
-    assert low["gi_low"] == 0.0  # floored at 0
-    bare = pool([measurement(1, 60, sem=None)])
-    assert (bare["gi_sem"], bare["gi_low"], bare["gi_high"]) == (None, None, None)
+def test_pool_imputes_a_missing_or_implausible_sem():
+    one = pool([measurement(1, 60, sem=None, subjects=25)], TYPICAL)
+    assert one.se == pytest.approx(15.0 / 5) and one.sem_imputed == 1  # SD 15 / sqrt(25)
+    # entry 246 reports SEM 0.1 for 10 subjects: an SD of 0.3, below MIN_PLAUSIBLE_SD
+    tiny = pool([measurement(246, 71, sem=0.1, subjects=10)], TYPICAL)
+    assert 0.1 * math.sqrt(10) < MIN_PLAUSIBLE_SD
+    assert tiny.se == pytest.approx(15.0 / math.sqrt(10)) and tiny.sem_imputed == 1
+
+
+def test_typical_sem_ignores_implausible_sems():
+    ms = [measurement(1, 50, sem=3, subjects=9), measurement(2, 50, sem=5, subjects=16),
+          measurement(3, 50, sem=0.1, subjects=10), measurement(4, 50, sem=None)]
+    assert typical_sem(ms) == (14.5, 4.0)  # SDs 9 and 20; SEMs 3 and 5
+
+
+def test_pool_with_fewer_than_three_studies_borrows_the_typical_tau():
+    pooled = pool([measurement(1, 60, sem=4)], TYPICAL, tau_fallback=8.0)
+    assert pooled.tau == 8.0 and pooled.tau_estimated is False
+    half = 1.959964 * math.sqrt(64 + 16)
+    assert (pooled.pi_low, pooled.pi_high) == pytest.approx((60 - half, 60 + half), abs=1e-4)
+    assert pooled.expected_error == pytest.approx(math.sqrt(2 / math.pi) * math.sqrt(80))
 
 
 @settings(max_examples=200, deadline=None)
@@ -91,16 +122,25 @@ def test_pool_single_measurement_range_is_gi_plus_minus_sem():
                 min_size=1, max_size=8))
 def test_pool_properties(rows):
     ms = [measurement(i, gi, tier, subjects, sem) for i, (gi, tier, subjects, sem) in enumerate(rows, 1)]
-    pooled = pool(ms)
+    pooled = pool(ms, TYPICAL, tau_fallback=7.0)
     chosen = [m for m in ms if m.tier == "ISO"] or ms
-    assert pooled["n"] == len(chosen)
-    assert pooled["iso"] == any(m.tier == "ISO" for m in ms)
-    assert min(m.gi for m in chosen) - 0.05 <= pooled["gi"] <= max(m.gi for m in chosen) + 0.05
-    assert pooled["gi_sources"] == ";".join(str(m.entry_no) for m in chosen)
-    if pooled["gi_sem"] is not None:
-        assert pooled["gi_sem"] >= 0
-    if pooled["gi_low"] is not None:
-        assert pooled["gi_low"] <= pooled["gi"] + 0.05 and pooled["gi"] <= pooled["gi_high"] + 0.05
+    assert pooled.iso == any(m.tier == "ISO" for m in ms)
+    assert min(m.gi for m in chosen) - 0.05 <= pooled.gi <= max(m.gi for m in chosen) + 0.05
+    assert pooled.sources == sorted(m.entry_no for m in chosen)
+    assert pooled.ci_low <= pooled.gi <= pooled.ci_high
+    assert pooled.pi_low <= pooled.ci_low and pooled.pi_high >= pooled.ci_high
+    assert pooled.se > 0 and pooled.tau >= 0 and 0 <= pooled.i2 <= 100
+
+
+def test_confidence_labels_follow_the_error_bands():
+    assert [limit for limit, _ in CONFIDENCE_BANDS][:3] == [5.0, 10.0, 15.0]
+    assert [confidence_label(e) for e in (0.5, 5.0, 5.1, 10.0, 14.9, 15.1, None)] == [
+        "high", "high", "medium", "medium", "low", "very low", "very low"]
+
+
+def test_method_errors():
+    rows = [{"method": "related", "error": e} for e in (-4.0, 2.0, 6.0, -10.0)]
+    assert method_errors(rows)["related"] == {"n": 4, "mae": 5.5, "bias": -1.5, "q95": 10.0}
 
 
 # --- subgroups ----------------------------------------------------------------------------------------
@@ -126,7 +166,7 @@ def food(food_id, description, group="Fruits", carbs=10.0):
 
 
 @pytest.fixture
-def assigned():
+def assignment_inputs():
     foods = [
         food("1", "Apples, raw"),                          # direct and related links: direct wins
         food("2", "Apples, dried"),                        # related only
@@ -146,22 +186,41 @@ def assigned():
     ]
     links = [link(1, "1"), link(2, "1", "related"), link(2, "2", "related"), link(3, "3"), link(4, "3", "related"),
              link(5, "11")]
+    return foods, measurements, links
+
+
+@pytest.fixture
+def assigned(assignment_inputs):
+    foods, measurements, links = assignment_inputs
     return {f["food_id"]: f for f in foods}, assign(foods, measurements, links)
+
+
+@pytest.fixture
+def assigned_with_validation(assignment_inputs):
+    return assign_with_validation(*assignment_inputs)
 
 
 def test_direct_beats_related(assigned):
     foods, result = assigned
     assert result["1"]["gi"] == 40.0 and result["1"]["gi_method"] == "direct"
     assert result["1"]["gi_sources"] == "1"
-    assert result["1"]["gi_confidence"] == "high"  # ISO tier
+    assert result["1"]["gi_studies"] == 1
+    assert result["1"]["gi_confidence"].endswith(", one study")
     assert result["3"]["gi"] == 52.0 and result["3"]["gi_method"] == "direct"
-    assert result["3"]["gi_confidence"] == "medium"  # other tier
+    assert result["3"]["gi_confidence"].endswith(", one study, table 2 only")
+
+
+def test_measured_confidence_comes_from_the_expected_error(assigned):
+    _, result = assigned
+    for food_id in ("1", "3", "11"):
+        row = result[food_id]
+        assert row["gi_confidence"].split(",")[0] == confidence_label(row["gi_expected_error"])
+        assert row["gi_low"] <= row["gi_ci_low"] <= row["gi"] <= row["gi_ci_high"] <= row["gi_high"]
 
 
 def test_related(assigned):
     _, result = assigned
     assert result["2"]["gi"] == 80.0 and result["2"]["gi_method"] == "related"
-    assert result["2"]["gi_confidence"] == "medium"  # ISO tier
     assert "closely related" in result["2"]["gi_basis"]
 
 
@@ -177,9 +236,7 @@ def test_subgroup_median(assigned):
     assert result["4"]["subgroup"] == "Fruits / Apples"
     assert result["4"]["gi_method"] == "subgroup median"
     assert result["4"]["gi"] == 52.0  # median of 40, 80, 52
-    assert (result["4"]["gi_low"], result["4"]["gi_high"]) == (46.0, 66.0)  # interquartile
     assert result["4"]["gi_sources"] == "1;2;3"
-    assert result["4"]["gi_confidence"] == "low"
     assert result["4"]["gi_sem"] is None
 
 
@@ -187,7 +244,6 @@ def test_group_median(assigned):
     _, result = assigned
     assert result["5"]["gi_method"] == "group median"
     assert result["5"]["gi"] == 52.0
-    assert result["5"]["gi_confidence"] == "very low"
 
 
 def test_overall_median(assigned):
@@ -195,7 +251,32 @@ def test_overall_median(assigned):
     for food_id in ("7", "8", "10"):
         assert result[food_id]["gi_method"] == "overall median"
         assert result[food_id]["gi"] == 46.0  # median of 40, 80, 52, 15
-        assert result[food_id]["gi_confidence"] == "very low"
+
+
+def test_imputed_confidence_and_interval_come_from_leave_one_out(assigned_with_validation):
+    result, loo = assigned_with_validation
+    errors = method_errors(loo)
+    for food_id, method in (("5", "group median"), ("7", "overall median")):
+        row = result[food_id]
+        assert row["gi_method"] == method
+        if method in errors:
+            assert row["gi_confidence"] == confidence_label(errors[method]["mae"])
+            assert row["gi_high"] == pytest.approx(row["gi"] + errors[method]["q95"], abs=0.05)
+        else:
+            assert row["gi_confidence"] == "very low" and row["gi_high"] is None
+
+
+def test_leave_one_out_never_uses_the_foods_own_entries(assigned_with_validation):
+    _, loo = assigned_with_validation
+    assert loo, "direct foods are predicted by the lower steps"
+    overall = [r for r in loo if r["method"] == "overall median"]
+    by_food = {r["food_id"]: r for r in overall}
+    # food 1 (entry 1, GI 40) is predicted by the others but food 2 (related to entry 2):
+    # foods 3 (52) and 11 (15) and 2 (80) share no entry with food 1 -> median 52
+    assert by_food["1"]["predicted"] == 52.0 and by_food["1"]["error"] == 12.0
+    assert {r["method"] for r in loo} <= {"related", "subgroup median", "group median", "overall median"}
+    related = [r for r in loo if r["method"] == "related"]
+    assert [(r["food_id"], r["predicted"]) for r in related] == [("1", 80.0), ("3", 60.0)]
 
 
 def test_not_applicable_below_2_5_g(assigned):
@@ -212,14 +293,29 @@ def test_measured_food_keeps_its_gi_whatever_its_carbohydrate(assigned):
     assert result["11"]["gi_method"] == "direct" and result["11"]["gi"] == 15.0
 
 
-def test_every_food_is_assigned_with_the_documented_confidence(assigned):
+def test_every_food_is_assigned(assigned):
     foods, result = assigned
     assert set(result) == set(foods)
+    labels = {label for _, label in CONFIDENCE_BANDS}
     for row in result.values():
         assert row["gi_method"] in {"direct", "related", "subgroup median", "group median", "overall median",
                                     "not applicable"}
-        assert row["gi_confidence"] in set(CONFIDENCE.values())
+        assert row["gi_confidence"].split(",")[0] in labels
         assert row["gi_basis"]
+
+
+def test_concept_evidence_replaces_the_hand_links():
+    foods = [food("1", "Bread, white"), food("2", "Bread, white, toasted"), food("3", "Bread, rye")]
+    ms = [measurement(10, 70), measurement(11, 74, study="S", year="2001"), measurement(12, 40), measurement(13, 55)]
+    concept = Concept(("c.csv", 2), "white-bread", "White bread", "plain white bread", "white bread",
+                      entries={10: ("included", None, None), 11: ("included", None, None),
+                               12: ("excluded", "added-fibre", None)},
+                      foods={"1": ("direct", None), "2": ("related", None)})
+    result = assign(foods, ms, [link(13, "1"), link(12, "2"), link(13, "3")], [concept])
+    assert result["1"]["gi_method"] == "direct" and result["1"]["gi_sources"] == "10;11"
+    assert result["1"]["gi_concept"] == "white-bread" and result["1"]["gi_excluded"] == "12"
+    assert result["2"]["gi_method"] == "related" and result["2"]["gi_sources"] == "10;11"
+    assert result["3"]["gi_sources"] == "13" and result["3"]["gi_concept"] is None  # no concept: its link
 
 
 def test_no_measurements_at_all():
@@ -385,12 +481,14 @@ def test_build_with_own_gi_files(built_db, tmp_path, own_gi):
         methods = dict(conn.execute("select gi_method, count(*) from foods group by 1"))
     finally:
         conn.close()
-    assert rows["20045"] == (90.0, "direct", "1", "high")
-    assert rows["09003"] == (30.0, "direct", "2", "medium")
-    assert rows["09004"] == (30.0, "related", "2", "low")
+    # one study each, and no food with 3 studies to measure a between-study SD from: the
+    # expected error is the SEM's alone (0.8 x 3 and 0.8 x 2), within the "high" band
+    assert rows["20045"] == (90.0, "direct", "1", "high, one study")
+    assert rows["09003"] == (30.0, "direct", "2", "high, one study, table 2 only")
+    assert rows["09004"] == (30.0, "related", "2", "high, one study, table 2 only")
     assert rows["09040"][1] == "overall median" and rows["09040"][0] == 30.0  # median of 90, 30, 30
     assert rows["04053"][:2] == (0.0, "not applicable")
-    assert set(methods) == {"direct", "related", "overall median", "not applicable"}
+    assert set(methods) == {"direct", "related", "recipe", "overall median", "not applicable"}  # recipe: FNDDS
 
     scored = run("score", "--db", str(db), "--json", "1 cup cooked white rice")
     assert scored.exit_code == 0, scored.output

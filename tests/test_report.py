@@ -13,7 +13,7 @@ from glyload.cli import cli
 from glyload.database import connect
 from glyload.report import METHOD_ORDER, coverage
 
-SUMMARY_KEYS = ["foods", "measurements", "links", "direct_foods", "linked_foods", "without_method"]
+SUMMARY_KEYS = ["foods", "measurements", "links", "concepts", "direct_foods", "linked_foods", "without_method"]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,13 @@ def test_summary_counts(conn, report):
     assert s["foods"] == count(conn, "select count(*) from foods") == 8789 + 5432
     assert s["measurements"] == count(conn, "select count(*) from gi_measurements") > 0
     assert s["links"] == count(conn, "select count(*) from gi_links") > 0
-    assert s["direct_foods"] == count(conn, "select count(distinct food_id) from gi_links where match = 'direct'")
-    assert s["linked_foods"] == count(conn, "select count(distinct food_id) from gi_links")
+    assert s["concepts"] == count(conn, "select count(*) from gi_concepts") > 0
+    assert s["direct_foods"] == count(conn, "select count(*) from foods where gi_method = 'direct'")
+    assert s["linked_foods"] == count(conn, "select count(*) from foods where gi_method in ('direct', 'related')")
+    # Coverage before concepts: 534 direct, 2,376 linked foods. The link audit (issue 10) made 6
+    # babyfoods related (another product than the adult food measured) and unlinked 16 foods
+    # (10 flavoured Special K with inclusions, 6 reduced-calorie breads); concepts added direct foods.
+    assert s["direct_foods"] >= 534 - 6 and s["linked_foods"] >= 2376 - 16
     assert 0 < s["direct_foods"] <= s["linked_foods"] <= s["foods"]
     assert s["without_method"] == 0
 
@@ -55,9 +60,27 @@ def test_by_method(report):
     for m in by_method:
         assert m["share"] == round(m["foods"] / s["foods"], 3)
     confidence = {m["gi_method"]: set(m["confidence"].split(",")) for m in by_method}
-    assert confidence["direct"] <= {"high", "medium"}
+    labels = {"high", "medium", "low", "very low"}
+    assert all(c <= labels for c in confidence.values())
     assert confidence["not applicable"] == {"high"}
-    assert confidence.get("overall median", {"very low"}) == {"very low"}
+
+
+def test_carb_share_is_the_share_of_available_carbohydrate(conn, report):
+    total = count(conn, "select sum(available_carbohydrate_g) from foods")
+    for m in report["by_method"]:
+        carbs = count(conn, f"select coalesce(sum(available_carbohydrate_g), 0) from foods "
+                            f"where gi_method = '{m['gi_method']}'")
+        assert m["carb_share"] == round(carbs / total, 3)
+    not_applicable = next(m for m in report["by_method"] if m["gi_method"] == "not applicable")
+    assert not_applicable["carb_share"] < 0.02 < not_applicable["share"]  # many foods, little carbohydrate
+
+
+def test_by_source(conn, report):
+    sources = {s["source"]: s["by_method"] for s in report["by_source"]}
+    assert "SR28" in sources
+    for name, rows in sources.items():
+        assert sum(r["share"] for r in rows) == pytest.approx(1.0, abs=0.005)
+        assert sum(r["carb_share"] for r in rows) == pytest.approx(1.0, abs=0.005)
 
 
 def test_by_group(conn, report):
@@ -88,9 +111,10 @@ def test_cli_text(db, report):
     s = report["summary"]
     assert lines[0] == f"Foods: {s['foods']:,}; measurements: {s['measurements']:,}; links: {s['links']:,}"
     assert lines[1] == (f"Foods matched directly: {s['direct_foods']:,}; directly or as a closely related food: "
-                        f"{s['linked_foods']:,}")
+                        f"{s['linked_foods']:,}; food concepts: {s['concepts']:,}")
     method_header = next(i for i, l in enumerate(lines) if l.startswith("GI method"))
-    assert lines[method_header].split() == ["GI", "method", "foods", "share", "confidence"]
+    assert lines[method_header].split() == ["GI", "method", "foods", "share", "carb", "share", "confidence"]
+    assert "SR28:" in lines
     for m in report["by_method"]:
         row = next(l for l in lines[method_header:] if l.startswith(m["gi_method"] + " "))
         assert str(m["foods"]) in row.split()
@@ -104,7 +128,7 @@ def test_cli_json(db, report):
     result = run(db, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["summary", "by_method", "by_group"]
+    assert list(data) == ["summary", "by_method", "by_source", "by_group"]
     assert list(data["summary"]) == SUMMARY_KEYS
     assert data["summary"]["direct_foods"] == report["summary"]["direct_foods"]
     assert data == json.loads(json.dumps(report))

@@ -235,7 +235,7 @@ from portions p join foods f on f.food_id = p.food_id""",
 
 def load_gi(db, data: GiData) -> dict:
     """Create gi_measurements and gi_links, add the assigned GI columns to foods, create views."""
-    from .gi import ASSIGNED_COLUMNS, assign
+    from .gi import ASSIGNED_COLUMNS, assign_with_validation
 
     foods = {row["food_id"]: row for row in db.query(
         "select food_id, description, food_group, available_carbohydrate_g from foods")}
@@ -245,15 +245,16 @@ def load_gi(db, data: GiData) -> dict:
         # dropped about 1,000 SR28 foods) keeps the links whose food it has, and the
         # measurements those links use.
         links = [link for link in links if link.food_id in foods]
-        used = {link.entry_no for link in links}
+        concept_entries = {e for c in data.concepts for e in c.entries}
+        used = {link.entry_no for link in links} | concept_entries
         measurements = [m for m in measurements if m.entry_no in used]
     for link in links:
         if link.food_id not in foods:
             raise DataError(*link.where, f"food_id {link.food_id!r} is not a food in the database")
     db["gi_measurements"].create(
-        {"entry_no": int, "food": str, "country": str, "year": str, "tier": str, "gi": float,
-         "gi_sem": float, "subjects": int, "reference_food": str, "carb_portion_g": float,
-         "test_portion_g": float, "note": str},
+        {"entry_no": int, "food": str, "food_as_extracted": str, "country": str, "year": str, "tier": str,
+         "gi": float, "gi_sem": float, "subjects": int, "study": str, "reference_food": str,
+         "carb_portion_g": float, "test_portion_g": float, "note": str},
         pk="entry_no", not_null={"food", "tier", "gi"},
     )
     db["gi_measurements"].insert_all(m.row() for m in measurements)
@@ -264,7 +265,34 @@ def load_gi(db, data: GiData) -> dict:
     )
     db["gi_links"].insert_all(link.row() for link in links)
     db["gi_links"].create_index(["food_id"])
-    assigned = assign(list(foods.values()), measurements, links)
+    concepts = data.concepts
+    db["gi_concepts"].create({"concept": str, "name": str, "definition": str, "terms": str}, pk="concept")
+    db["gi_concepts"].insert_all(c.row() for c in concepts)
+    db["gi_concept_entries"].create(
+        {"concept": str, "entry_no": int, "decision": str, "reason": str, "note": str},
+        pk=("concept", "entry_no"), not_null={"decision"},
+        foreign_keys=[("concept", "gi_concepts", "concept"), ("entry_no", "gi_measurements", "entry_no")],
+    )
+    db["gi_concept_entries"].insert_all(
+        {"concept": c.concept, "entry_no": e, "decision": d, "reason": r, "note": n}
+        for c in concepts for e, (d, r, n) in sorted(c.entries.items()))
+    db["gi_concept_foods"].create(
+        {"concept": str, "food_id": str, "match": str, "note": str}, pk=("concept", "food_id"),
+        foreign_keys=[("concept", "gi_concepts", "concept"), ("food_id", "foods", "food_id")],
+    )
+    db["gi_concept_foods"].insert_all(
+        {"concept": c.concept, "food_id": f, "match": m, "note": n}
+        for c in concepts for f, (m, n) in c.foods.items() if f in foods)
+    ingredients: dict[str, list] = {}
+    if "ingredients" in db.table_names():  # FNDDS dishes (step 3, recipe GI)
+        for row in db.query("select food_id, ingredient_id, grams, description from ingredients order by food_id, seq"):
+            ingredients.setdefault(row["food_id"], []).append((row["ingredient_id"], row["grams"], row["description"]))
+    assigned, loo = assign_with_validation(list(foods.values()), measurements, links, concepts, ingredients)
+    db["gi_validation"].create(
+        {"food_id": str, "food_group": str, "method": str, "measured": float, "predicted": float, "error": float},
+        pk=("food_id", "method"), foreign_keys=[("food_id", "foods", "food_id")],
+    )
+    db["gi_validation"].insert_all(loo)
     for column, kind in ASSIGNED_COLUMNS.items():
         db["foods"].add_column(column, kind)
     columns = list(ASSIGNED_COLUMNS)
@@ -276,7 +304,7 @@ def load_gi(db, data: GiData) -> dict:
     db["foods"].create_index(["subgroup"])
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    return {"gi_measurements": len(measurements), "gi_links": len(links)}
+    return {"gi_measurements": len(measurements), "gi_links": len(links), "gi_concepts": len(concepts)}
 
 
 def build_database(

@@ -181,12 +181,25 @@ def show(food, db_path, as_json):
     if gi["method"]:
         value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
+        what = "ingredients" if gi["method"] == "recipe" else "International Tables 2021 entries"
         if len(gi["sources"]) > 12:  # a median over many foods: --json lists them
             sources = f"{len(gi['sources']):,} (listed by --json)"
         click.echo(f"GI: {value}; method: {gi['method']}; confidence: {gi['confidence']}"
-                   + (f"; International Tables 2021 entries: {sources}" if sources else ""))
+                   + (f"; {what}: {sources}" if sources else ""))
         if gi["basis"]:
             click.echo(f"    {gi['basis']}")
+        if gi["studies"]:
+            click.echo(f"    pooled GI {gi['gi']:g}, 95% CI {gi['ci_low']:g}-{gi['ci_high']:g}, prediction interval "
+                       f"{gi['low']:g}-{gi['high']:g}; {gi['studies']} stud{'y' if gi['studies'] == 1 else 'ies'}"
+                       + (f", {gi['subjects']} subjects" if gi["subjects"] else ""))
+        if gi["entries_used"]:
+            click.echo("")
+            click.echo("Entries used" + (f" (food concept {gi['concept']})" if gi["concept"] else "") + ":")
+            click.echo(table(gi["entries_used"], EVIDENCE_TABLE))
+        if gi["entries_excluded"]:
+            click.echo("")
+            click.echo(f"Entries of the concept left out ({len(gi['entries_excluded'])}):")
+            click.echo(table(gi["entries_excluded"], EXCLUDED_TABLE))
     click.echo("")
     click.echo(table(
         [{"nutrient": label, "value": food["per_100g"][key], "unit": unit} for key, label, unit in PER_100G],
@@ -233,6 +246,16 @@ def ingredient_label(ingredient: dict) -> dict:
     return dict(ingredient, resolved=resolved,
                 description=description if len(description) <= 60 else description[:59] + "…")
 
+
+EVIDENCE_TABLE = [
+    ("entry_no", "entry", None, ">"), ("tier", "tier", None, "<"), ("gi", "GI", None, ">"),
+    ("gi_sem", "SEM", None, ">"), ("subjects", "n", None, ">"), ("study", "study", None, "<"),
+    ("food", "food as published", None, "<"),
+]
+EXCLUDED_TABLE = [
+    ("entry_no", "entry", None, ">"), ("tier", "tier", None, "<"), ("gi", "GI", None, ">"),
+    ("reason", "reason", None, "<"), ("food", "food as published", None, "<"),
+]
 
 ITEM_TABLE = [
     ("input", "item", None, "<"),
@@ -475,6 +498,34 @@ def swap(food, same, limit, db_path, as_json, as_csv):
 
 
 @cli.command()
+@db_option
+@click.option("--by-group", is_flag=True, help="Also show each method per food group")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def validate(db_path, by_group, as_json):
+    """Validate the GI steps: leave-one-out error of each method against measured foods."""
+    from .output import table, to_json
+    from .validation import validation
+
+    result = validation(open_db(db_path))
+    if as_json:
+        click.echo(to_json(result))
+        return
+    columns = [("method", "method", None, "<"), ("n", "n", None, ">"), ("mae", "MAE", 1, ">"),
+               ("bias", "bias", 1, ">"), ("r", "Pearson r", 3, ">"), ("loa_low", "LoA low", 1, ">"),
+               ("loa_high", "LoA high", 1, ">")]
+    click.echo(table(result["by_method"], columns))
+    if by_group:
+        click.echo("")
+        click.echo(table(result["by_group"], [columns[0], ("food_group", "food group", None, "<"), *columns[1:]]))
+    click.echo("")
+    click.echo("Published: " + "; ".join(f"{p['study']}: {p['what']}: {p['figure']}" for p in result["published"]))
+    for note in result["notes"]:
+        click.echo(f"Note: {note}")
+    click.echo("MAE, bias (predicted - measured) and Bland-Altman 95% limits of agreement (LoA) in GI units")
+
+
+@cli.command()
 @click.argument("food", required=False)
 @click.option("--unresolved", is_flag=True,
               help="List the ingredient codes that resolve to no food (SR28 or FNDDS), with the dishes using them")
@@ -536,7 +587,7 @@ def ingredients(food, unresolved, db_path, as_json, as_csv):
 @output_options
 @user_errors
 def gi_report(db_path, as_json, as_csv):
-    """Report GI coverage by method and food group."""
+    """Report GI coverage by method (share of foods and of carbohydrate), source and food group."""
     from .output import table, to_csv, to_json
     from .report import coverage
 
@@ -551,12 +602,18 @@ def gi_report(db_path, as_json, as_csv):
     s = report["summary"]
     click.echo(f"Foods: {s['foods']:,}; measurements: {s['measurements']:,}; links: {s['links']:,}")
     click.echo(f"Foods matched directly: {s['direct_foods']:,}; directly or as a closely related food: "
-               f"{s['linked_foods']:,}")
+               f"{s['linked_foods']:,}; food concepts: {s['concepts']:,}")
+    columns = [("gi_method", "GI method", None, "<"), ("foods", "foods", None, ">"),
+               ("share", "share", 3, ">"), ("carb_share", "carb share", 3, ">"),
+               ("confidence", "confidence", None, "<")]
     click.echo("")
-    click.echo(table(report["by_method"], [
-        ("gi_method", "GI method", None, "<"), ("foods", "foods", None, ">"),
-        ("share", "share", 3, ">"), ("confidence", "confidence", None, "<"),
-    ]))
+    click.echo(table(report["by_method"], columns))
+    for source in report["by_source"]:
+        click.echo("")
+        click.echo(f"{source['source']}:")
+        click.echo(table(source["by_method"], columns))
+    click.echo("")
+    click.echo("carb share: share of the foods' available carbohydrate per 100 g, not of what people eat")
     click.echo("")
     methods = [m["gi_method"] for m in report["by_method"]]
     click.echo(table(report["by_group"], [("food_group", "food group", None, "<"), ("foods", "foods", None, ">")]

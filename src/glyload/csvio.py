@@ -10,24 +10,28 @@ from typing import Iterator
 from .errors import DataError
 
 
-def read_csv(path, columns: tuple) -> Iterator[tuple[tuple[str, int], dict]]:
-    """Yield ``((file, line), row)`` with stripped values; the header must name exactly ``columns``."""
+def read_csv(path, columns: tuple, optional: tuple = ()) -> Iterator[tuple[tuple[str, int], dict]]:
+    """Yield ``((file, line), row)`` with stripped values; the header must name exactly ``columns``.
+
+    Columns in ``optional`` may be left out of the header; they read as empty.
+    """
     path = Path(path)
     if not path.exists():
         raise DataError(path, None, "missing file")
     with open(path, newline="", encoding="utf-8-sig") as handle:
         try:
-            yield from _rows(path, csv.reader(handle), columns)
+            yield from _rows(path, csv.reader(handle), columns, optional)
         except UnicodeDecodeError:
             raise DataError(path, None, "not UTF-8 text") from None
 
 
-def _rows(path, reader, columns):
+def _rows(path, reader, columns, optional=()):
     """The checked rows of an open CSV reader."""
     header = next(reader, None)
     if header is None:
         raise DataError(path, 1, "empty file, expected a header row")
-    missing = [c for c in columns if c not in header]
+    absent = {c: "" for c in optional if c not in header}
+    missing = [c for c in columns if c not in header and c not in absent]
     extra = [c for c in header if c not in columns]
     if missing:
         raise DataError(path, 1, f"missing column(s): {', '.join(missing)}")
@@ -40,7 +44,7 @@ def _rows(path, reader, columns):
         if len(values) != len(header):
             kind = "truncated line" if len(values) < len(header) else "extra fields"
             raise DataError(*where, f"{kind}: expected {len(header)} fields, found {len(values)}")
-        yield where, {k: v.strip() for k, v in zip(header, values)}
+        yield where, {**absent, **{k: v.strip() for k, v in zip(header, values)}}
 
 
 def parse_number(value: str, where, column: str, kind=float, required: bool = False):

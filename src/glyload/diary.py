@@ -121,7 +121,7 @@ def scored_rows(conn: sqlite3.Connection, path, first: bool = False) -> pd.DataF
         row = frame[bad].iloc[0]
         raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most {MAX_GRAMS}")
     foods = pd.read_sql_query(
-        "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
+        "select food_id, available_carbohydrate_g as carb100, gi, gi_method, gi_measured_share from foods", conn)
     merged = frame[["line", "date", "meal", "item", "food_id"]].assign(grams=grams.to_numpy()).merge(
         foods, on="food_id", how="left", validate="many_to_one", indicator=True)
     unknown = merged["_merge"] == "left_only"
@@ -139,7 +139,9 @@ def scored_rows(conn: sqlite3.Connection, path, first: bool = False) -> pd.DataF
     rated = merged["gi_method"].ne("not applicable") & merged["gi"].notna()
     merged["rated_carbs"] = merged["carbs"].where(rated, 0.0)
     merged["gi_carbs"] = (merged["gi"] * merged["carbs"]).where(rated, 0.0)
-    merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(MEASURED), 0.0)
+    # a recipe GI counts the share of its carbohydrate from measured ingredients, as the meal scorer does
+    share = merged["gi_measured_share"].fillna(0.0).where(~merged["gi_method"].isin(MEASURED), 1.0)
+    merged["measured"] = merged["carbs"] * share
     return merged
 
 

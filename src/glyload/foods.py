@@ -39,6 +39,22 @@ def food_record(conn: sqlite3.Connection, food: str) -> dict:
     return row
 
 
+def gi_evidence(conn: sqlite3.Connection, row: dict) -> dict:
+    """The entries behind a measured food's GI, and its concept's entries left out with their reasons."""
+    if row.get("gi_method") not in ("direct", "related"):
+        return {"entries_used": [], "entries_excluded": []}
+    used = [int(s) for s in (row.get("gi_sources") or "").split(";") if s]
+    marks = ",".join("?" * len(used))
+    entries_used = dict_rows(
+        conn, f"select entry_no, food, tier, gi, gi_sem, subjects, study, country, year from gi_measurements "
+        f"where entry_no in ({marks}) order by entry_no", used) if used else []
+    entries_excluded = dict_rows(
+        conn, "select e.entry_no, m.food, m.tier, m.gi, e.reason, e.note from gi_concept_entries e "
+        "join gi_measurements m using (entry_no) where e.concept = ? and e.decision = 'excluded' "
+        "order by e.entry_no", (row.get("gi_concept"),)) if row.get("gi_concept") else []
+    return {"entries_used": entries_used, "entries_excluded": entries_excluded}
+
+
 def food_details(conn: sqlite3.Connection, food: str) -> dict:
     """``glyload show``'s result (its ``--json``): a food, its GI, its portions with their GL, and
     for an FNDDS dish its ingredients with what each resolves to."""
@@ -67,11 +83,23 @@ def food_details(conn: sqlite3.Connection, food: str) -> dict:
             "gi_class": "not applicable" if row.get("gi_method") == "not applicable" else gi_class(gi),
             "method": row.get("gi_method"),
             "confidence": row.get("gi_confidence"),
-            "sources": [int(s) for s in (row.get("gi_sources") or "").split(";") if s],
+            # entry numbers; for a recipe GI, the ingredients' food ids
+            "sources": [s if row.get("gi_method") == "recipe" else int(s)
+                        for s in (row.get("gi_sources") or "").split(";") if s],
+            "measured_share": row.get("gi_measured_share"),
             "sem": row.get("gi_sem"),
             "low": row.get("gi_low"),
             "high": row.get("gi_high"),
             "basis": row.get("gi_basis"),
+            "ci_low": row.get("gi_ci_low"),
+            "ci_high": row.get("gi_ci_high"),
+            "tau": row.get("gi_tau"),
+            "i2": row.get("gi_i2"),
+            "studies": row.get("gi_studies"),
+            "subjects": row.get("gi_subjects"),
+            "expected_error": row.get("gi_expected_error"),
+            "concept": row.get("gi_concept"),
+            **gi_evidence(conn, row),
         },
         "portions": row["portions"],
         "ingredients": [{

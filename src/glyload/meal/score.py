@@ -175,6 +175,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         "_unit_kind": item.unit_kind,
         "_millilitres": item.millilitres(),
         "_carbs": carbs,
+        # share of this item's carbohydrate with a measured GI: 1 measured, the ingredients' for a recipe GI
+        "_measured": carbs * (1.0 if food["gi_method"] in (*MEASURED, VARIETY_METHOD) else (food.get("gi_measured_share") or 0.0)),
         "_gl": gl,
         "_range": uncertainty,
     }
@@ -189,7 +191,7 @@ def totals(items: list[dict]) -> dict:
     # measurement, so it does not pull the meal's GI down.
     gi = glycemic.meal_glycemic_index(
         (i["gi"], i["_carbs"]) for i in scored if i["gi_method"] != "not applicable")
-    measured = sum(i["_carbs"] for i in items if i["gi_method"] in (*MEASURED, VARIETY_METHOD))
+    measured = sum(i["_measured"] for i in items)
     low = sum(i["_range"][0] for i in scored)
     high = sum(i["_range"][1] for i in scored)
     return {

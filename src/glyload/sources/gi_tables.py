@@ -15,8 +15,20 @@ from ..errors import DataError, GlyloadError
 from ..paths import data_dir
 
 MEASUREMENT_COLUMNS = (
-    "entry_no", "food", "country", "year", "tier", "gi", "gi_sem", "subjects",
-    "reference_food", "carb_portion_g", "test_portion_g", "note",
+    "entry_no", "food", "food_as_extracted", "country", "year", "tier", "gi", "gi_sem", "subjects",
+    "study", "reference_food", "carb_portion_g", "test_portion_g", "note",
+)
+#: Columns a user's own measurements file may leave out (the text as extracted, the study reference).
+OPTIONAL_MEASUREMENT_COLUMNS = ("food_as_extracted", "study")
+CONCEPT_COLUMNS = ("concept", "name", "definition", "terms")
+CONCEPT_ENTRY_COLUMNS = ("concept", "entry_no", "decision", "reason", "note")
+CONCEPT_FOOD_COLUMNS = ("concept", "food_id", "match", "note")
+DECISIONS = ("included", "excluded")
+#: Why an International Tables entry that could belong to a food concept does not
+#: (data/README.md explains each).
+EXCLUSION_REASONS = (
+    "other-food", "other-variety", "other-state", "added-fibre", "added-fat", "added-ingredient",
+    "flavoured", "mixed-meal", "dry-weight-only", "duplicate-row", "damaged-row", "method-deviation",
 )
 LINK_COLUMNS = ("entry_no", "food_id", "match", "note")
 TIERS = ("ISO", "other")
@@ -36,10 +48,12 @@ class Measurement:
     gi: float
     gi_sem: float | None
     subjects: int | None
+    study: str | None
     reference_food: str | None
     carb_portion_g: float | None
     test_portion_g: float | None
     note: str | None
+    food_as_extracted: str | None = None
 
     def row(self):
         return {c: getattr(self, c) for c in MEASUREMENT_COLUMNS}
@@ -58,10 +72,35 @@ class Link:
 
 
 @dataclass
+class Concept:
+    """A measured food concept (data/gi/concepts.csv) with its decided entries and linked foods."""
+
+    where: tuple
+    concept: str
+    name: str
+    definition: str
+    terms: str
+    entries: dict = field(default_factory=dict)  # entry_no -> (decision, reason, note)
+    foods: dict = field(default_factory=dict)  # food_id -> (match, note)
+
+    def row(self):
+        return {c: getattr(self, c) for c in CONCEPT_COLUMNS}
+
+    @property
+    def included(self) -> list[int]:
+        return sorted(e for e, (decision, _, _) in self.entries.items() if decision == "included")
+
+    @property
+    def excluded(self) -> list[int]:
+        return sorted(e for e, (decision, _, _) in self.entries.items() if decision == "excluded")
+
+
+@dataclass
 class GiData:
     measurements: list = field(default_factory=list)
     links: list = field(default_factory=list)
     source: str = "bundled"
+    concepts: list = field(default_factory=list)
 
 
 def _number(row, column, where, kind=float, required=False):
@@ -72,7 +111,7 @@ def read_measurements(path) -> list[Measurement]:
     """Read and check a measurements CSV (layout: data/README.md)."""
     path = Path(path)
     out, seen = [], set()
-    for where, row in read_csv(path, MEASUREMENT_COLUMNS):
+    for where, row in read_csv(path, MEASUREMENT_COLUMNS, optional=OPTIONAL_MEASUREMENT_COLUMNS):
         entry = _number(row, "entry_no", where, int, required=True)
         if entry in seen:
             raise DataError(*where, f"duplicate entry_no {entry}")
@@ -98,8 +137,8 @@ def read_measurements(path) -> list[Measurement]:
         out.append(Measurement(
             where=where, entry_no=entry, food=row["food"], country=row["country"] or None,
             year=row["year"] or None, tier=row["tier"], gi=gi, gi_sem=sem, subjects=subjects,
-            reference_food=row["reference_food"] or None, carb_portion_g=carb,
-            test_portion_g=test, note=row["note"] or None,
+            study=row["study"] or None, reference_food=row["reference_food"] or None, carb_portion_g=carb,
+            test_portion_g=test, note=row["note"] or None, food_as_extracted=row["food_as_extracted"] or None,
         ))
     return out
 
@@ -125,6 +164,56 @@ def read_links(path, entries: set) -> list[Link]:
     return out
 
 
+def read_concepts(directory, entries: set) -> list[Concept]:
+    """Read and check concepts.csv, concept_entries.csv and concept_foods.csv in ``directory``.
+
+    Every decided entry must be a known measurement, decided once per concept;
+    an excluded entry names a reason from :data:`EXCLUSION_REASONS`, an included
+    one none. Missing files mean no concepts (a user's own GI files).
+    """
+    directory = Path(directory)
+    if not (directory / "concepts.csv").exists():
+        return []
+    concepts: dict[str, Concept] = {}
+    for where, row in read_csv(directory / "concepts.csv", CONCEPT_COLUMNS):
+        if not row["concept"] or row["concept"] in concepts:
+            raise DataError(*where, f"concept {row['concept']!r} is empty or repeated")
+        if not (row["name"] and row["definition"] and row["terms"]):
+            raise DataError(*where, "name, definition and terms are required")
+        concepts[row["concept"]] = Concept(where, row["concept"], row["name"], row["definition"], row["terms"])
+    for where, row in read_csv(directory / "concept_entries.csv", CONCEPT_ENTRY_COLUMNS):
+        concept = concepts.get(row["concept"])
+        if concept is None:
+            raise DataError(*where, f"concept {row['concept']!r} is not in concepts.csv")
+        entry = _number(row, "entry_no", where, int, required=True)
+        if entry not in entries:
+            raise DataError(*where, f"entry_no {entry} is not in the measurements file")
+        if entry in concept.entries:
+            raise DataError(*where, f"entry {entry} is decided twice for concept {concept.concept}")
+        if row["decision"] not in DECISIONS:
+            raise DataError(*where, f"decision {row['decision']!r} is not one of {', '.join(DECISIONS)}")
+        if row["decision"] == "excluded" and row["reason"] not in EXCLUSION_REASONS:
+            raise DataError(*where, f"reason {row['reason']!r} is not one of {', '.join(EXCLUSION_REASONS)}")
+        if row["decision"] == "included" and row["reason"]:
+            raise DataError(*where, "an included entry takes no exclusion reason")
+        concept.entries[entry] = (row["decision"], row["reason"] or None, row["note"] or None)
+    for where, row in read_csv(directory / "concept_foods.csv", CONCEPT_FOOD_COLUMNS):
+        concept = concepts.get(row["concept"])
+        if concept is None:
+            raise DataError(*where, f"concept {row['concept']!r} is not in concepts.csv")
+        if not row["food_id"]:
+            raise DataError(*where, "column food_id is required")
+        if row["match"] not in MATCHES:
+            raise DataError(*where, f"match {row['match']!r} is not one of {', '.join(MATCHES)}")
+        if any(row["food_id"] in c.foods for c in concepts.values()):
+            raise DataError(*where, f"food {row['food_id']} is linked to a concept already")
+        concept.foods[row["food_id"]] = (row["match"], row["note"] or None)
+    for concept in concepts.values():
+        if not concept.included:
+            raise DataError(*concept.where, f"concept {concept.concept} includes no entry")
+    return list(concepts.values())
+
+
 def read_gi(measurements=None, links=None) -> GiData:
     """Read measurements and links: the bundled ``data/gi`` files by default."""
     if (measurements is None) != (links is None):
@@ -135,4 +224,6 @@ def read_gi(measurements=None, links=None) -> GiData:
     measurements = Path(measurements) if measurements else gi_dir / "measurements.csv"
     links = Path(links) if links else gi_dir / "links.csv"
     found = read_measurements(measurements)
-    return GiData(found, read_links(links, {m.entry_no for m in found}), source)
+    entries = {m.entry_no for m in found}
+    concepts = read_concepts(gi_dir, entries) if source == "bundled" else []
+    return GiData(found, read_links(links, entries), source, concepts)
