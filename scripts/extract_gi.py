@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from glyload.gi import MEASUREMENT_COLUMNS  # noqa: E402
+from glyload.sources.gi_tables import MEASUREMENT_COLUMNS  # noqa: E402
 
 FOOTER_NAME = re.compile(r"\s*(Atkinson )?FS, Brand-Miller JC, Foster-Powell K, Buyken AE, Goletzke( J)?\.?\s*$")
 FOOTER_WORDS = re.compile(r"\s*((J\. )?International tables|(J\. )?International|of glycemic|load values 2021\.?|tables)\s*$")

@@ -233,7 +233,7 @@ def tiny_release(write_release) -> Path:
 def no_gi(tmp_path) -> dict:
     """GI measurement and link files with a header and no rows, as build_database keyword
     arguments: a tiny release cannot carry the bundled links (they name foods it lacks)."""
-    from glyload.gi import LINK_COLUMNS, MEASUREMENT_COLUMNS
+    from glyload.sources.gi_tables import LINK_COLUMNS, MEASUREMENT_COLUMNS
 
     directory = tmp_path / "no-gi"
     directory.mkdir()
@@ -256,7 +256,8 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     first use and of stale databases build in milliseconds. Returns its ``data/`` root."""
     import shutil
 
-    from glyload import build, fingerprint, gi
+    from glyload import build, fingerprint
+    from glyload.sources import gi_tables
     from glyload.sources.tidy import write_tidy
     from glyload.sources.usda import read_release
 
@@ -266,6 +267,6 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     shutil.copy(no_gi["gi_measurements"], root / "gi" / "measurements.csv")
     shutil.copy(no_gi["gi_links"], root / "gi" / "links.csv")
     monkeypatch.setattr(build, "data_dir", lambda: root)
-    monkeypatch.setattr(gi, "data_dir", lambda: root)
+    monkeypatch.setattr(gi_tables, "data_dir", lambda: root)
     monkeypatch.setattr(fingerprint, "data_dir", lambda: root)
     return root

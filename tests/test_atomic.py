@@ -27,16 +27,16 @@ from glyload.database import ensure_database
 PAUSED_BUILD = """
 import sys
 from pathlib import Path
-from glyload import gi
+from glyload import build
 from glyload.build import build_database
 
-real = gi.load_gi
+real = build.load_gi
 def paused(db, data):
     print("writing", flush=True)
     if sys.stdin.readline() != "go\\n":
         raise SystemExit(3)
     return real(db, data)
-gi.load_gi = paused
+build.load_gi = paused
 db, release, measurements, links = sys.argv[1:]
 build_database(db, usda=release, gi_measurements=measurements, gi_links=links)
 print("built", flush=True)

@@ -8,14 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from glyload import build as build_module
-from glyload import gi as gi_module
+from glyload import build as build_module
+from glyload.sources import gi_tables
 from glyload.build import build_database, bundled_fingerprint
 from glyload.cli import cli
 from glyload.database import ensure_database
 from glyload.errors import DataError, GlyloadError
 
 TABLES = {"foods", "food_groups", "portions", "gi_measurements", "gi_links", "glyload_meta"}
-MEASUREMENTS_HEADER = ",".join(gi_module.MEASUREMENT_COLUMNS)
+MEASUREMENTS_HEADER = ",".join(gi_tables.MEASUREMENT_COLUMNS)
 
 
 def query(path, sql, params=()):
@@ -208,13 +209,13 @@ def test_failure_while_loading_leaves_previous_database(tiny_release, tmp_path, 
     build_database(db, usda=tiny_release, **no_gi)
     before = db.read_bytes()
     measurements = tmp_path / "measurements.csv"
-    row = dict.fromkeys(gi_module.MEASUREMENT_COLUMNS, "")
+    row = dict.fromkeys(gi_tables.MEASUREMENT_COLUMNS, "")
     row.update(entry_no="1", food="Rice boiled", tier="ISO", gi="73")
     measurements.write_text(MEASUREMENTS_HEADER + "\n" + ",".join(row.values()) + "\n")
     links = tmp_path / "links.csv"
-    link = dict.fromkeys(gi_module.LINK_COLUMNS, "")
+    link = dict.fromkeys(gi_tables.LINK_COLUMNS, "")
     link.update(entry_no="1", food_id="99999", match="direct")
-    links.write_text(",".join(gi_module.LINK_COLUMNS) + "\n" + ",".join(link.values()) + "\n")
+    links.write_text(",".join(gi_tables.LINK_COLUMNS) + "\n" + ",".join(link.values()) + "\n")
     with pytest.raises(DataError) as caught:
         build_database(db, usda=tiny_release, gi_measurements=measurements, gi_links=links)
     assert str(caught.value) == f"{links}:2: food_id '99999' is not a food in the database"
@@ -232,7 +233,7 @@ def test_interrupted_build_leaves_previous_database(tiny_release, tmp_path, monk
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gi_module, "load_gi", interrupted)
+    monkeypatch.setattr(build_module, "load_gi", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_database(db, usda=tiny_release, **no_gi)
     assert db.read_bytes() == before

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from glyload.build import build_database
 from glyload.cli import cli
 from glyload.errors import DataError, GlyloadError
-from glyload.gi import (
-    CONFIDENCE, LINK_COLUMNS, MEASUREMENT_COLUMNS, NOT_APPLICABLE_BELOW_G, Link, Measurement, assign, pool,
-    read_gi, read_links, read_measurements, subgroup_of,
+from glyload.gi import CONFIDENCE, NOT_APPLICABLE_BELOW_G, assign, pool, subgroup_of
+from glyload.sources.gi_tables import (
+    LINK_COLUMNS, MEASUREMENT_COLUMNS, Link, Measurement, read_gi, read_links, read_measurements,
 )
 
 HEADER = ",".join(MEASUREMENT_COLUMNS)
@@ -165,9 +165,16 @@ def test_related(assigned):
     assert "closely related" in result["2"]["gi_basis"]
 
 
+def test_assign_returns_subgroups_and_leaves_foods_alone(assigned):
+    foods, result = assigned
+    assert result["1"]["subgroup"] == "Fruits / Apples"
+    assert result["6"]["subgroup"] == "Meat / Beef"
+    assert all("subgroup" not in food for food in foods.values())
+
+
 def test_subgroup_median(assigned):
     foods, result = assigned
-    assert foods["4"]["subgroup"] == "Fruits / Apples"
+    assert result["4"]["subgroup"] == "Fruits / Apples"
     assert result["4"]["gi_method"] == "subgroup median"
     assert result["4"]["gi"] == 52.0  # median of 40, 80, 52
     assert (result["4"]["gi_low"], result["4"]["gi_high"]) == (46.0, 66.0)  # interquartile

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from glyload.gi import MATCHES, TIERS, read_gi
+from glyload.sources.gi_tables import MATCHES, TIERS, read_gi
 from glyload.meal.score import score_meal
 from glyload.paths import data_dir
 

@@ -1,4 +1,7 @@
-"""Build the glyload SQLite database: schema, loading, indexes, full-text search.
+"""Build the glyload SQLite database: the whole schema, loading, indexes, views, full-text search.
+
+The readers in :mod:`glyload.sources` give clean records; :mod:`glyload.gi`
+computes each food's GI; this module alone creates tables and views.
 
 The build writes a temporary file beside the target and renames it into place
 only when everything succeeded, so a failed build leaves the previous database
@@ -17,9 +20,11 @@ import sqlite_utils
 
 from . import __version__, atomic
 from .check import ROW_COUNTS_KEY
-from .glycemic import available_carbohydrate
+from .errors import DataError
+from .glycemic import GI_HIGH_MIN, GI_LOW_MAX, GL_HIGH_MIN, GL_LOW_MAX, available_carbohydrate
 from .paths import data_dir
 from .fingerprint import SCHEMA_VERSION, bundled_fingerprint
+from .sources.gi_tables import GiData
 from .sources.records import UsdaData
 
 
@@ -99,6 +104,84 @@ def load_usda(db: sqlite_utils.Database, data: UsdaData) -> dict:
     }
 
 
+def _gi_class_sql(gi: str, method: str) -> str:
+    """SQL for :func:`glyload.glycemic.gi_class` (plus "not applicable"), same thresholds."""
+    return (f"case when {method} = 'not applicable' then 'not applicable' when {gi} is null then null "
+            f"when {gi} <= {GI_LOW_MAX} then 'low' when {gi} < {GI_HIGH_MIN} then 'medium' else 'high' end")
+
+
+def _gl_class_sql(gl: str) -> str:
+    """SQL for :func:`glyload.glycemic.gl_class`, same thresholds."""
+    return (f"case when {gl} is null then null when {gl} <= {GL_LOW_MAX} then 'low' "
+            f"when {gl} < {GL_HIGH_MIN} then 'medium' else 'high' end")
+
+
+#: Views that plain SQLite clients can read too (so no Python SQL functions in them).
+VIEWS = {
+    "food_gl": f"""
+select food_id, description, food_group, subgroup, available_carbohydrate_g,
+  gi, gi_method, gi_confidence,
+  {_gi_class_sql("gi", "gi_method")} as gi_class,
+  round(gi * available_carbohydrate_g / 100.0, 2) as gl_per_100g
+from foods""",
+    "portion_gl": f"""
+select p.food_id, f.description as food, f.food_group, f.subgroup,
+  p.seq, p.amount, p.description as portion, p.grams,
+  round(f.available_carbohydrate_g * p.grams / 100.0, 2) as available_carbohydrate_g,
+  f.gi, f.gi_method,
+  {_gi_class_sql("f.gi", "f.gi_method")} as gi_class,
+  round(f.gi * f.available_carbohydrate_g * p.grams / 10000.0, 2) as gl,
+  {_gl_class_sql("f.gi * f.available_carbohydrate_g * p.grams / 10000.0")} as gl_class
+from portions p join foods f on f.food_id = p.food_id""",
+}
+
+
+def load_gi(db, data: GiData) -> dict:
+    """Create gi_measurements and gi_links, add the assigned GI columns to foods, create views."""
+    from .gi import ASSIGNED_COLUMNS, assign
+
+    foods = {row["food_id"]: row for row in db.query(
+        "select food_id, description, food_group, available_carbohydrate_g from foods")}
+    links, measurements = data.links, data.measurements
+    if data.source == "bundled":
+        # The bundled links name SR28 foods; a build from another release (SR Legacy
+        # dropped about 1,000 SR28 foods) keeps the links whose food it has, and the
+        # measurements those links use.
+        links = [link for link in links if link.food_id in foods]
+        used = {link.entry_no for link in links}
+        measurements = [m for m in measurements if m.entry_no in used]
+    for link in links:
+        if link.food_id not in foods:
+            raise DataError(*link.where, f"food_id {link.food_id!r} is not a food in the database")
+    db["gi_measurements"].create(
+        {"entry_no": int, "food": str, "country": str, "year": str, "tier": str, "gi": float,
+         "gi_sem": float, "subjects": int, "reference_food": str, "carb_portion_g": float,
+         "test_portion_g": float, "note": str},
+        pk="entry_no", not_null={"food", "tier", "gi"},
+    )
+    db["gi_measurements"].insert_all(m.row() for m in measurements)
+    db["gi_links"].create(
+        {"entry_no": int, "food_id": str, "match": str, "note": str},
+        pk=("entry_no", "food_id"), not_null={"match"},
+        foreign_keys=[("entry_no", "gi_measurements", "entry_no"), ("food_id", "foods", "food_id")],
+    )
+    db["gi_links"].insert_all(link.row() for link in links)
+    db["gi_links"].create_index(["food_id"])
+    assigned = assign(list(foods.values()), measurements, links)
+    for column, kind in ASSIGNED_COLUMNS.items():
+        db["foods"].add_column(column, kind)
+    columns = list(ASSIGNED_COLUMNS)
+    db.conn.executemany(
+        f"update foods set {', '.join(f'{c} = ?' for c in columns)} where food_id = ?",
+        [(*(assignment[c] for c in columns), food_id) for food_id, assignment in assigned.items()],
+    )
+    db["foods"].create_index(["gi_method"])
+    db["foods"].create_index(["subgroup"])
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+    return {"gi_measurements": len(measurements), "gi_links": len(links)}
+
+
 def build_database(
     db_path,
     usda=None,
@@ -127,16 +210,16 @@ def build_database(
     else:
         data = read_release(usda, progress=progress)
         source = str(usda)
-    from . import gi as gi_module
+    from .sources.gi_tables import read_gi
 
-    gi_data = gi_module.read_gi(gi_measurements, gi_links)
+    gi_data = read_gi(gi_measurements, gi_links)
     with atomic.replacing(db_path, echo=echo) as temp:
         db = sqlite_utils.Database(temp)
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
         with db.conn:
             counts = load_usda(db, data)
-            counts.update(gi_module.load_gi(db, gi_data))
+            counts.update(load_gi(db, gi_data))
             db["glyload_meta"].create({"key": str, "value": str}, pk="key")
             db["glyload_meta"].insert_all([
                 {"key": "glyload_version", "value": __version__},

@@ -11,19 +11,6 @@ import click
 from . import __version__
 from .errors import GlyloadError, quoted
 
-PER_100G = (
-    ("carbohydrate_g", "carbohydrate (by difference)", "g"),
-    ("fiber_g", "dietary fiber", "g"),
-    ("available_carbohydrate_g", "available carbohydrate", "g"),
-    ("sugars_g", "sugars", "g"),
-    ("starch_g", "starch", "g"),
-    ("energy_kcal", "energy", "kcal"),
-    ("protein_g", "protein", "g"),
-    ("fat_g", "fat", "g"),
-    ("water_g", "water", "g"),
-)
-
-
 class DbOption(click.Option):
     """``--db``, whose help names the default path as it is now (``$XDG_DATA_HOME`` applied)."""
 
@@ -180,23 +167,6 @@ def search(query, limit, db_path, as_json, as_csv):
         ]))
 
 
-def food_record(conn, food: str) -> dict:
-    """The food with id ``food``, or the best match for it as text."""
-    from .meal.match import search_foods
-
-    row = conn.execute("select * from foods where food_id = ?", (food.strip(),)).fetchone()
-    if row is None:
-        matches = search_foods(conn, food, limit=1)
-        if not matches:
-            raise GlyloadError(f"no food matches {quoted(food)}")
-        row = conn.execute("select * from foods where food_id = ?", (matches[0]["food_id"],)).fetchone()
-    row = dict(row)
-    row["portions"] = [dict(p) for p in conn.execute(
-        "select amount, description, grams from portions where food_id = ? order by seq",
-        (row["food_id"],))]
-    return row
-
-
 @cli.command()
 @click.argument("food")
 @db_option
@@ -204,44 +174,18 @@ def food_record(conn, food: str) -> dict:
 @user_errors
 def show(food, db_path, as_json):
     """Show a food: nutrients, GI and portions."""
-    from .glycemic import gi_class, glycemic_load
+    from .foods import PER_100G, food_details
     from .output import table, to_json
 
-    row = food_record(open_db(db_path), food)
-    carbs = row["available_carbohydrate_g"]
-    for portion in row["portions"]:
-        portion["available_carbohydrate_g"] = None if carbs is None else round(carbs * portion["grams"] / 100, 2)
-        portion["gl"] = (None if row.get("gi") is None or carbs is None
-                         else round(glycemic_load(row["gi"], portion["available_carbohydrate_g"]), 2))
-    gi = {
-        "gi": row.get("gi"),
-        "gi_class": "not applicable" if row.get("gi_method") == "not applicable" else gi_class(row.get("gi")),
-        "method": row.get("gi_method"),
-        "confidence": row.get("gi_confidence"),
-        "sources": [int(s) for s in (row.get("gi_sources") or "").split(";") if s],
-        "sem": row.get("gi_sem"),
-        "low": row.get("gi_low"),
-        "high": row.get("gi_high"),
-        "basis": row.get("gi_basis"),
-    }
+    food = food_details(open_db(db_path), food)
     if as_json:
-        click.echo(to_json({
-            "food_id": row["food_id"],
-            "description": row["description"],
-            "food_group": row["food_group"],
-            "subgroup": row.get("subgroup"),
-            "common_names": row["common_names"],
-            "manufacturer": row["manufacturer"],
-            "per_100g": {key: row[key] for key, _, _ in PER_100G},
-            "gl_per_100g": None if gi["gi"] is None or carbs is None else round(glycemic_load(gi["gi"], carbs), 2),
-            "glycemic_index": gi,
-            "portions": row["portions"],
-        }))
+        click.echo(to_json(food))
         return
-    click.echo(f"{row['food_id']}  {row['description']}")
-    click.echo(f"Food group: {row['food_group']}" + (f"  (subgroup {row['subgroup']})" if row.get("subgroup") else ""))
-    if row["common_names"]:
-        click.echo(f"Also called: {row['common_names']}")
+    gi = food["glycemic_index"]
+    click.echo(f"{food['food_id']}  {food['description']}")
+    click.echo(f"Food group: {food['food_group']}" + (f"  (subgroup {food['subgroup']})" if food["subgroup"] else ""))
+    if food["common_names"]:
+        click.echo(f"Also called: {food['common_names']}")
     if gi["method"]:
         value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
@@ -251,12 +195,12 @@ def show(food, db_path, as_json):
             click.echo(f"    {gi['basis']}")
     click.echo("")
     click.echo(table(
-        [{"nutrient": label, "value": row[key], "unit": unit} for key, label, unit in PER_100G],
+        [{"nutrient": label, "value": food["per_100g"][key], "unit": unit} for key, label, unit in PER_100G],
         [("nutrient", "per 100 g", None, "<"), ("value", "value", None, ">"), ("unit", "unit", None, "<")],
     ))
     click.echo("")
-    if row["portions"]:
-        click.echo(table(row["portions"], [
+    if food["portions"]:
+        click.echo(table(food["portions"], [
             ("amount", "amount", None, ">"),
             ("description", "portion", None, "<"),
             ("grams", "grams", None, ">"),

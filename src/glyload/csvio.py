@@ -1,4 +1,4 @@
-"""Reading glyload's CSV files with errors that name the file and line."""
+"""glyload's CSV files: reading with errors that name the file and line, numbers as text."""
 
 from __future__ import annotations
 
@@ -58,3 +58,11 @@ def parse_number(value: str, where, column: str, kind=float, required: bool = Fa
     if isinstance(number, float) and not math.isfinite(number):
         raise DataError(*where, f"column {column}: {value!r} is not a finite number")
     return number
+
+
+def format_number(value) -> str:
+    """Shortest text that reads back as the same float: 158.0 -> '158', 14.2 -> '14.2'."""
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text

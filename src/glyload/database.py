@@ -88,6 +88,13 @@ def ensure_database(path=None, echo=None) -> Path:
     return path
 
 
+def dict_rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
+    """The rows of a query as dicts, whatever row factory ``conn`` has (it is left as it is)."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return [dict(row) for row in cursor.execute(sql, params)]
+
+
 def connect(path) -> sqlite3.Connection:
     """A read-only connection (the CLI never writes to a built database)."""
     readable(Path(path))

@@ -30,8 +30,9 @@ from . import glycemic
 from .errors import GlyloadError
 from .meal.parse import parse_meal
 from .meal.score import score_meal
+from .output import format_value
+from .paths import DATABASE_NAME
 
-DATABASE = "glyload"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Longer meals are refused: scoring runs outside SQLite's time limit (~5 ms an item).
 MAX_MEAL_CHARS = 2000
@@ -124,23 +125,14 @@ def register_routes():
     return [(r"^/-/score(\.(?P<format>json))?$", score_page)]
 
 
-def fmt(value, digits=None) -> str:
-    """A number as the CLI prints it: fixed ``digits`` or the shortest form; None is blank."""
-    if value is None:
-        return ""
-    if digits is not None:
-        return f"{value:.{digits}f}"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def display(result: dict) -> dict:
     """score_meal's result with the numbers formatted for the page."""
     items = [{
         **item,
-        "grams_text": fmt(item["grams"]),
-        "carbs_text": fmt(item["available_carbohydrate_g"], 1),
-        "gi_text": fmt(item["gi"], 1),
-        "gl_text": fmt(item["gl"], 1),
+        "grams_text": format_value(item["grams"]),
+        "carbs_text": format_value(item["available_carbohydrate_g"], 1),
+        "gi_text": format_value(item["gi"], 1),
+        "gl_text": format_value(item["gl"], 1),
         "range_text": "" if item["gl_low"] is None or item["gl_low"] == item["gl_high"]
                       else f"{item['gl_low']:.1f}-{item['gl_high']:.1f}",
     } for item in result["items"]]
@@ -148,12 +140,12 @@ def display(result: dict) -> dict:
     share = totals["measured_carb_share"]
     return {"items": items, "totals": {
         **totals,
-        "grams_text": fmt(totals["grams"]),
-        "carbs_text": fmt(totals["available_carbohydrate_g"], 1),
-        "gl_text": fmt(totals["gl"], 1),
+        "grams_text": format_value(totals["grams"]),
+        "carbs_text": format_value(totals["available_carbohydrate_g"], 1),
+        "gl_text": format_value(totals["gl"], 1),
         "range_text": "" if totals["gl_low"] == totals["gl_high"]
                       else f"{totals['gl_low']:.1f}-{totals['gl_high']:.1f}",
-        "gi_text": fmt(totals["gi"], 1),
+        "gi_text": format_value(totals["gi"], 1),
         "share_text": "" if share is None else f"{share:.0%}",
     }}
 
@@ -171,13 +163,9 @@ async def score(datasette, meal: str, first: bool) -> dict:
                            "(the glyload CLI scores any number)")
 
     def run(conn: sqlite3.Connection):
-        factory = conn.row_factory  # the scorer sets its own: leave the connection as Datasette made it
-        try:
-            return score_meal(conn, meal, first=first)
-        finally:
-            conn.row_factory = factory
+        return score_meal(conn, meal, first=first)
 
-    return await datasette.get_database(DATABASE).execute_fn(run)
+    return await datasette.get_database(DATABASE_NAME).execute_fn(run)
 
 
 async def score_page(datasette, request):

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import GlyloadError
+from .meal.parse import MAX_GRAMS
+from .sources.gi_tables import MATCHES as MEASURED
 
 REQUIRED = ("date", "meal")
 
@@ -105,10 +107,10 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
     frame["food_id"] = frame["food_id"].str.strip()
     frame = _resolve_items(conn, frame, path, first)
     grams = pd.to_numeric(frame["grams"], errors="coerce")
-    bad = grams.isna() | ~np.isfinite(grams) | (grams <= 0) | (grams > 25_000)
+    bad = grams.isna() | ~np.isfinite(grams) | (grams <= 0) | (grams > MAX_GRAMS)
     if bad.any():
         row = frame[bad].iloc[0]
-        raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most 25000")
+        raise GlyloadError(f"{path}:{row['line']}: grams {row['grams']!r} must be a number above 0 and at most {MAX_GRAMS}")
     foods = pd.read_sql_query(
         "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
     merged = frame[["line", "date", "meal", "food_id"]].assign(grams=grams.to_numpy()).merge(
@@ -123,7 +125,7 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
     rated = merged["gi_method"].ne("not applicable") & merged["gi"].notna()
     merged["rated_carbs"] = merged["carbs"].where(rated, 0.0)
     merged["gi_carbs"] = (merged["gi"] * merged["carbs"]).where(rated, 0.0)
-    merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(["direct", "related"]), 0.0)
+    merged["measured"] = merged["carbs"].where(merged["gi_method"].isin(MEASURED), 0.0)
     sums = ["grams", "carbs", "gl", "gi_carbs", "rated_carbs", "measured"]
     grouped = merged.groupby(["date", "meal"], sort=False)
     meals = grouped[sums].sum()

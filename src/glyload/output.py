@@ -8,11 +8,13 @@ import json
 
 
 def format_value(value, digits=None) -> str:
+    """A value as glyload prints it (tables, the Datasette page): a number with ``digits``
+    decimals, else a float in its shortest form (158.0 -> "158"); None is blank."""
     if value is None:
         return ""
+    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.{digits}f}"
     if isinstance(value, float):
-        if digits is not None:
-            return f"{value:.{digits}f}"
         return f"{value:g}"
     return str(value)
 

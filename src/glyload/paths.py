@@ -7,6 +7,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
+#: The name the database is served under (URLs /glyload/..., metadata databases.glyload).
+DATABASE_NAME = "glyload"
+
 
 def data_dir() -> Path:
     """The bundled ``data/`` directory.

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 
+from .database import dict_rows
+
 METHOD_ORDER = ("direct", "related", "subgroup median", "group median", "overall median",
                 "not applicable", "unknown")
 
 
 def coverage(conn: sqlite3.Connection) -> dict:
-    conn.row_factory = sqlite3.Row
     total = conn.execute("select count(*) from foods").fetchone()[0]
-    by_method = [dict(r) for r in conn.execute(
-        "select gi_method, count(*) as foods, group_concat(distinct gi_confidence) as confidence "
-        "from foods group by gi_method")]
+    by_method = dict_rows(
+        conn, "select gi_method, count(*) as foods, group_concat(distinct gi_confidence) as confidence "
+        "from foods group by gi_method")
     by_method.sort(key=lambda r: METHOD_ORDER.index(r["gi_method"]) if r["gi_method"] in METHOD_ORDER else 99)
     for row in by_method:
         row["share"] = round(row["foods"] / total, 3) if total else 0.0
     methods = [r["gi_method"] for r in by_method]
     groups = []
-    for row in conn.execute("select food_group, gi_method, count(*) as n from foods group by 1, 2 order by 1"):
+    for row in dict_rows(conn, "select food_group, gi_method, count(*) as n from foods group by 1, 2 order by 1"):
         if not groups or groups[-1]["food_group"] != row["food_group"]:
             groups.append({"food_group": row["food_group"], "foods": 0, **{m: 0 for m in methods}})
         groups[-1][row["gi_method"]] = row["n"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from .database import dict_rows
+
 
 WORD = re.compile(r"[a-z0-9]+")
 CANDIDATES = 400
@@ -61,8 +63,7 @@ def candidates(conn: sqlite3.Connection, text: str, limit: int = CANDIDATES) -> 
         from foods_fts join foods on foods.rowid = foods_fts.rowid
         where foods_fts match ? order by foods_fts.rank limit ?
     """
-    conn.row_factory = sqlite3.Row
-    rows = [dict(r) for r in conn.execute(sql, (fts_match(terms), limit))]
+    rows = dict_rows(conn, sql, (fts_match(terms), limit))
     if not rows and len(terms) > 1:
-        rows = [dict(r) for r in conn.execute(sql, (fts_match(terms, any_term=True), limit))]
+        rows = dict_rows(conn, sql, (fts_match(terms, any_term=True), limit))
     return rows

@@ -18,10 +18,8 @@ import sqlite3
 from pathlib import Path
 
 from .errors import GlyloadError
-from .paths import metadata_path
+from .paths import DATABASE_NAME, metadata_path
 
-#: The name the database is served under (URLs /glyload/..., metadata databases.glyload).
-DATABASE_NAME = "glyload"
 
 #: Datasette settings for a public, read-only deployment.
 SETTINGS = {

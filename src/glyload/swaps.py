@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from .database import dict_rows
 from .errors import GlyloadError
 from .glycemic import glycemic_load
 
@@ -21,8 +22,7 @@ def swaps(conn: sqlite3.Connection, text: str, same: str = "weight", limit: int 
     from .meal.score import score_item
 
     item = score_item(conn, parse_item(text))
-    conn.row_factory = sqlite3.Row
-    base = dict(conn.execute("select * from foods where food_id = ?", (item["food_id"],)).fetchone())
+    base = dict_rows(conn, "select * from foods where food_id = ?", (item["food_id"],))[0]
     if base["gi"] is None or not base["available_carbohydrate_g"]:
         raise GlyloadError(f"{base['description']!r} has no available carbohydrate: its GL is already 0")
     grams = item["grams"]
@@ -31,11 +31,10 @@ def swaps(conn: sqlite3.Connection, text: str, same: str = "weight", limit: int 
     notes = []
     sql = ("select food_id, description, available_carbohydrate_g, gi, gi_method from foods "
            "where {where} and food_id != ? and gi is not null and available_carbohydrate_g > 0")
-    rows = [dict(r) for r in conn.execute(sql.format(where="subgroup = ?"), (base["subgroup"], base["food_id"]))]
+    rows = dict_rows(conn, sql.format(where="subgroup = ?"), (base["subgroup"], base["food_id"]))
     scope = base["subgroup"]
     if len(rows) < MIN_ALTERNATIVES:
-        rows = [dict(r) for r in conn.execute(sql.format(where="food_group = ?"),
-                                              (base["food_group"], base["food_id"]))]
+        rows = dict_rows(conn, sql.format(where="food_group = ?"), (base["food_group"], base["food_id"]))
         scope = base["food_group"]
         notes.append(f"few foods in subgroup {base['subgroup']}: alternatives from {scope}")
     out = []

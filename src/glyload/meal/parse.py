@@ -28,7 +28,8 @@ from typing import NamedTuple
 from ..errors import GlyloadError
 
 MAX_ITEM_LENGTH = 500
-MAX_GRAMS = 25_000  # 25 kg
+#: The most one item may weigh (25 kg), typed or weighed from portions: beyond any meal.
+MAX_GRAMS = 25_000
 MAX_MILLILITRES = 25_000  # 25 l
 MAX_COUNT = 1000  # of any unit that is not a mass or a volume
 

@@ -11,20 +11,18 @@ import math
 import sqlite3
 
 from .. import glycemic
+from ..database import dict_rows
 from ..errors import GlyloadError
 from .match import THRESHOLD, match_food
-from .parse import ParsedItem, parse_meal
+from ..sources.gi_tables import MATCHES as MEASURED
+from .parse import MAX_GRAMS, ParsedItem, parse_meal
 from .portions import grams_for
-
-#: A single item heavier than this is refused as absurd.
-MAX_ITEM_GRAMS = 25_000.0
 
 ITEM_KEYS = ("input", "food_id", "food", "quantity", "unit", "portion", "grams",
              "available_carbohydrate_g", "gi", "gi_method", "gi_confidence", "gl",
              "gl_low", "gl_high", "match_score", "notes")
 TOTAL_KEYS = ("grams", "available_carbohydrate_g", "gl", "gl_low", "gl_high", "gl_class",
               "gi", "gi_class", "measured_carb_share")
-MEASURED = ("direct", "related")
 
 
 class ItemError(GlyloadError):
@@ -32,13 +30,12 @@ class ItemError(GlyloadError):
 
 
 def food_by_id(conn: sqlite3.Connection, food_id: str) -> dict:
-    conn.row_factory = sqlite3.Row
-    row = conn.execute(
-        "select food_id, description, available_carbohydrate_g, gi, gi_method, gi_confidence, "
-        "gi_sem, gi_low, gi_high from foods where food_id = ?", (food_id,)).fetchone()
-    if row is None:
+    rows = dict_rows(
+        conn, "select food_id, description, available_carbohydrate_g, gi, gi_method, gi_confidence, "
+        "gi_sem, gi_low, gi_high from foods where food_id = ?", (food_id,))
+    if not rows:
         raise ItemError(f"no food with id {food_id!r}")
-    return dict(row)
+    return rows[0]
 
 
 def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
@@ -62,8 +59,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         notes.extend(weighed.notes)
     if not math.isfinite(grams) or grams <= 0:
         raise ItemError(f"{item.text!r}: the amount must be above 0 g")
-    if grams > MAX_ITEM_GRAMS:
-        raise ItemError(f"{item.text!r}: {grams:,.0f} g is not a plausible amount (at most {MAX_ITEM_GRAMS:,.0f} g)")
+    if grams > MAX_GRAMS:
+        raise ItemError(f"{item.text!r}: {grams:,.0f} g is not a plausible amount (at most {MAX_GRAMS:,} g)")
     carbs = glycemic.carbohydrate_in_portion(food["available_carbohydrate_g"], grams)
     gi = food["gi"]
     gl = None if gi is None else glycemic.glycemic_load(gi, carbs)

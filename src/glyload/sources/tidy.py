@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..csvio import parse_number, read_csv
+from ..csvio import format_number, parse_number, read_csv
 from .records import (
     FOOD_COLUMNS,
     FOOD_GROUP_COLUMNS,
@@ -29,14 +29,6 @@ FILES = {
     "foods": ("foods.csv", FOOD_COLUMNS),
     "portions": ("portions.csv", PORTION_COLUMNS),
 }
-
-
-def format_number(value) -> str:
-    """Shortest text that reads back as the same float: 158.0 -> '158', 14.2 -> '14.2'."""
-    if value is None:
-        return ""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def number(row: dict, column: str, where) -> float | None:
