@@ -323,3 +323,11 @@ def test_db_help_without_xdg(monkeypatch):
     monkeypatch.delenv("XDG_DATA_HOME")
     result = run(["search", "--help"], terminal_width=200)
     assert "default ~/.local/share/glyload/glyload.db]" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["show", "score"])
+def test_long_food_text_is_cut_in_its_error(command, db):
+    text = "zq" * 5_000
+    line = one_line_error(run([command, "--db", str(db), text]))
+    assert len(line) < 250, line
+    assert "(10,000 characters" in line or "(10000 characters" in line
