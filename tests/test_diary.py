@@ -308,3 +308,30 @@ def test_line_numbers_count_blank_lines(db, diary_file):
     path = diary_file(["2024-01-01,b,20045,150", "", "2024-01-01,b,20045,abc"], header="date,meal,food_id,grams")
     assert path.read_text().splitlines()[3] == "2024-01-01,b,20045,abc"
     assert_one_line_error(run(db, str(path)), f"{path}:4:")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date, reason", [
+    ("2026-13-45", "month must be in 1..12"),
+    ("2026-02-30", "day is out of range for month"),
+    ("yesterday", "not in the form YYYY-MM-DD"),
+    ("20260105", "not in the form YYYY-MM-DD"),
+    ("2026-1-5", "not in the form YYYY-MM-DD"),
+    ("05/01/2026", "not in the form YYYY-MM-DD"),
+    ("2026-W01-1", "not in the form YYYY-MM-DD"),
+    ("", "not in the form YYYY-MM-DD"),
+])
+def test_dates_must_be_real_iso_dates(db, diary_file, date, reason):
+    path = diary_file(["2026-01-05,lunch,1 cup cooked white rice,,", f"{date},dinner,1 medium apple,,"])
+    result = run(db, str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr == f"Error: {path}:3: date {date!r} is not a real date: {reason}\n"
+
+
+def test_iso_dates_with_spaces_around_are_read(db, conn, diary_file):
+    path = diary_file(["2024-02-29 ,lunch,1 cup cooked white rice,,", " 2024-02-29,dinner,1 medium apple,,"])
+    days = score_diary(conn, path)["days"]
+    assert [(day["date"], day["meals"]) for day in days] == [("2024-02-29", 2)]

@@ -9,12 +9,14 @@ thresholds (low < 80, high > 120).
 
 from __future__ import annotations
 
+import datetime
+import re
 import sqlite3
 
 import numpy as np
 import pandas as pd
 
-from .errors import GlyloadError
+from .errors import GlyloadError, quoted
 from .meal.parse import MAX_GRAMS
 from .sources.gi_tables import MATCHES as MEASURED
 
@@ -42,7 +44,36 @@ def read_diary(path) -> pd.DataFrame:
             frame[column] = ""
     frame["line"] = np.arange(2, len(frame) + 2)
     blank = (frame.drop(columns="line") == "").all(axis=1)
-    return frame[~blank].reset_index(drop=True)
+    frame = frame[~blank].reset_index(drop=True)
+    frame["date"] = frame["date"].str.strip()
+    check_dates(frame, path)
+    return frame
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a real calendar date written YYYY-MM-DD, or None."""
+    if not ISO_DATE.fullmatch(text):
+        return "not in the form YYYY-MM-DD"
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def check_dates(frame: pd.DataFrame, path, column: str = "date") -> None:
+    """Raise ``file:line`` GlyloadError at the first row whose ``column`` is not a real ISO date.
+
+    Each distinct value is checked once (a diary repeats its dates).
+    """
+    for text in pd.unique(frame[column]):
+        problem = date_problem(text)
+        if problem:
+            line = int(frame.loc[frame[column] == text, "line"].iloc[0])
+            raise GlyloadError(f"{path}:{line}: {column} {quoted(text)} is not a real date: {problem}")
 
 
 def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame:
