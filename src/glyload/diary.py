@@ -50,6 +50,18 @@ def read_diary(path) -> pd.DataFrame:
     return frame
 
 
+def first_line(frame: pd.DataFrame, column: str, value: str) -> int:
+    """The file line of the first row whose ``column`` is ``value`` (for an error message).
+
+    Compared in Python: pandas and numpy string comparisons drop trailing NUL
+    characters, so ``frame[column] == value`` can miss the row.
+    """
+    for line, text in zip(frame["line"].tolist(), frame[column].tolist()):
+        if text == value:
+            return int(line)
+    raise LookupError(value)
+
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -72,7 +84,7 @@ def check_dates(frame: pd.DataFrame, path, column: str = "date") -> None:
     for text in pd.unique(frame[column]):
         problem = date_problem(text)
         if problem:
-            line = int(frame.loc[frame[column] == text, "line"].iloc[0])
+            line = first_line(frame, column, text)
             raise GlyloadError(f"{path}:{line}: {column} {quoted(text)} is not a real date: {problem}")
 
 
@@ -85,12 +97,12 @@ def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame
     resolved = {}
     for text in pd.unique(texts):
         if not text.strip():
-            line = int(frame.loc[(frame["item"] == text) & (frame["food_id"] == ""), "line"].iloc[0])
+            line = first_line(frame[frame["food_id"] == ""], "item", text)
             raise GlyloadError(f"{path}:{line}: needs an item or a food_id and grams")
         try:
             scored = score_item(conn, parse_item(text), first=first)
         except GlyloadError as error:
-            line = int(frame.loc[frame["item"] == text, "line"].iloc[0])
+            line = first_line(frame, "item", text)
             raise GlyloadError(f"{path}:{line}: {error}") from None
         resolved[text] = (scored["food_id"], scored["grams"])
     mask = frame["food_id"] == ""
