@@ -28,21 +28,18 @@ import collections
 import http.client
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_load import HOST, SERVER, free_port, wait_until_up  # noqa: E402
+from serve_load import HOST, WARMUP_S, measure, start_server  # noqa: E402
 
 MAX_SECONDS = 300
 MAX_CONNECTIONS = 64
 MAX_REQUESTS = 2_000_000
-WARMUP_S = 2.0
 SEED = 20261206
 
 LONG_MEAL = quote("1 cup cooked white rice " * 125)  # 3,000 characters: over MAX_MEAL_CHARS
@@ -127,27 +124,12 @@ def phase(port: int, server_pid: int, seconds: float, connections: int, mix) -> 
     stop = threading.Event()
     budget = threading.Semaphore(MAX_REQUESTS)
     clients = [Client(port, SEED + n, stop, budget, mix) for n in range(connections)]
-    for client in clients:
-        client.start()
-    time.sleep(WARMUP_S)
-    for client in clients:
-        client.record = True
     samples = []
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        samples.append((time.perf_counter() - start, rss_kb(server_pid)))
-        time.sleep(1.0)
-    samples.append((time.perf_counter() - start, rss_kb(server_pid)))
-    for client in clients:
-        client.record = False
-    elapsed = time.perf_counter() - start
-    stop.set()
-    for client in clients:
-        client.join(40)
+    elapsed = measure(clients, stop, seconds, tick=lambda: samples.append(rss_kb(server_pid)), join_s=40)
     statuses = sum((c.statuses for c in clients), collections.Counter())
     unexpected = sum((c.unexpected for c in clients), collections.Counter())
     return {"elapsed": elapsed, "statuses": statuses, "unexpected": unexpected,
-            "failures": [f for c in clients for f in c.failures], "rss": [kb for _, kb in samples if kb]}
+            "failures": [f for c in clients for f in c.failures], "rss": [kb for kb in samples if kb]}
 
 
 def report(connections: int, result: dict, growth_mb: float) -> bool:
@@ -193,20 +175,11 @@ def main(argv=None):
         parser.error(f"--connections must be within 1-{MAX_CONNECTIONS}")
 
     with tempfile.TemporaryDirectory(prefix="glyload-serve-soak-") as tmp:
-        db = args.db
-        if db is None:
-            from glyload.build import build_database
-
-            db = Path(tmp) / "glyload.db"
-            build_database(db)
-        port = free_port()
         log_path = Path(tmp) / "server.log"
         with open(log_path, "w") as log:
-            server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), HOST, str(port)],
-                                      env={**os.environ, "PYTHONWARNINGS": "ignore"}, stderr=log)
+            port, server = start_server(args.db, tmp, stderr=log)
             results = []
             try:
-                wait_until_up(port)
                 for n in connections:
                     results.append((n, phase(port, server.pid, args.seconds, n, mix)))
             finally:

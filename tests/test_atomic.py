@@ -43,6 +43,18 @@ print("built", flush=True)
 """
 
 
+class Heard(threading.Event):
+    """An ``echo`` for a build: keeps the lines and is set by the first."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def echo(self, line):
+        self.lines.append(line)
+        self.set()
+
+
 def source(db) -> str:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -152,12 +164,9 @@ def test_second_build_waits_for_the_first_and_says_so(tmp_path, paused_build, ti
 
 def test_build_lock_waits_in_process(tmp_path, tiny_release, no_gi):
     db = tmp_path / "glyload.db"
-    waiting = threading.Event()
-    lines = []
-
-    def echo(line):
-        lines.append(line)
-        waiting.set()
+    waiting = Heard()
+    lines = waiting.lines
+    echo = waiting.echo
 
     result = {}
     with atomic.build_lock(db):
@@ -175,12 +184,9 @@ def test_build_lock_waits_in_process(tmp_path, tiny_release, no_gi):
 def test_first_use_by_two_commands_builds_once(tmp_path, tiny_bundle):
     """The command that waited finds the database built and current: it does not build it again."""
     db = tmp_path / "glyload.db"
-    waiting = threading.Event()
-    lines = []
-
-    def echo(line):
-        lines.append(line)
-        waiting.set()
+    waiting = Heard()
+    lines = waiting.lines
+    echo = waiting.echo
 
     with atomic.build_lock(db):
         worker = threading.Thread(target=ensure_database, args=(db, echo))
