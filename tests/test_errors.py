@@ -271,6 +271,16 @@ def test_storage_errors_for_a_personal_database(tmp_path):
                                  f"{blocker} is a file, not a directory")
 
 
+def test_prepare_a_personal_database_in_a_read_only_directory(read_only_dir):
+    from glyload.atomic import prepare
+
+    personal = read_only_dir / "sub" / "personal.db"
+    with pytest.raises(StorageError) as caught:
+        prepare(personal, "write the personal database")
+    assert str(caught.value).startswith(f"{personal}: cannot write the personal database: ")
+    assert os.listdir(read_only_dir) == []
+
+
 def test_storage_errors_disk_full_and_corruption(tmp_path):
     path = tmp_path / "p.db"
     with pytest.raises(StorageError) as caught, storage_errors(path, "write the personal database"):

@@ -144,20 +144,21 @@ def remove_stale_temps(db_path) -> list[Path]:
     return removed
 
 
-def prepare(db_path) -> None:
+def prepare(db_path, action: str = "build the database") -> None:
     """Create the database's directory and make sure a file can be written there.
 
-    Run before the long reading part of a build, so a read-only directory or a
+    Run before the long reading part of a build (or of an import into a
+    personal database, with its own ``action``), so a read-only directory or a
     file in the way fails at once, in one line.
     """
     db_path = Path(db_path)
     problem = path_problem(db_path)
     if problem is None:
-        with storage_errors(db_path, "build the database"):
+        with storage_errors(db_path, action):
             db_path.parent.mkdir(parents=True, exist_ok=True)
         problem = writable_problem(db_path)
     if problem:
-        raise StorageError(db_path, "build the database", problem)
+        raise StorageError(db_path, action, problem)
 
 
 @contextlib.contextmanager
