@@ -154,6 +154,22 @@ def test_build_on_a_full_disk_keeps_the_previous_database(tmp_path, monkeypatch,
     assert sorted(p.name for p in target.iterdir()) == ["glyload.db"]
 
 
+def test_build_whose_rename_is_refused_keeps_the_previous_database(tmp_path, monkeypatch, tiny_release, no_gi):
+    db = tmp_path / "glyload.db"
+    build_database(db, usda=tiny_release, **no_gi)
+    before = db.read_bytes()
+
+    def refused(source, target):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(target))
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(StorageError) as caught:
+        build_database(db, usda=tiny_release, **no_gi)
+    assert str(caught.value) == f"{db}: cannot build the database: Operation not permitted (replacing the old file)"
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_build_whose_writes_the_system_refuses(tmp_path, tiny_release, no_gi_args):
     """A real write failure half-way: a 64 KB file size limit (RLIMIT_FSIZE) in a child process."""
     db = tmp_path / "glyload.db"

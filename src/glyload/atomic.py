@@ -194,4 +194,10 @@ def commit(temp: Path, db_path: Path) -> None:
         raise StorageError(db_path, "build the database",
                            f"the new file failed SQLite's quick check ({problems[0]}); "
                            "the previous database was left as it was")
-    os.replace(temp, db_path)
+    try:
+        os.replace(temp, db_path)
+    except OSError as error:
+        from .errors import os_reason
+
+        raise StorageError(db_path, "build the database",
+                           f"{path_problem(db_path) or os_reason(error)} (replacing the old file)") from None
