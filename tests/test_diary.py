@@ -389,3 +389,8 @@ def test_nul_character_in_an_item_is_located(db, tmp_path):
     result = run(db, str(path))
     assert result.exit_code == 1
     assert result.stderr == f'Error: {path}:2: item contains a control character (U+0000): "\\x00"\n'
+
+
+def test_food_id_without_carbohydrate_value(db, diary_file):
+    path = diary_file([("2024-01-01", "b", "", "11000000", "100")])
+    assert_one_line_error(run(db, str(path)), f"{path}:2:", "food 11000000 has no carbohydrate value")

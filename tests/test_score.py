@@ -565,3 +565,8 @@ def test_sr28_acceptance_values_still_hold(conn):
     assert (rice["food_id"], rice["grams"]) == ("20045", 158.0)
     apple = only_item(score_meal(conn, "1 medium apple"))
     assert (apple["food_id"], apple["grams"]) == ("09003", 182.0)
+
+
+def test_food_without_carbohydrate_value_is_one_line_error(db):
+    # FNDDS publishes no nutrient values for 11000000 "Milk, human"
+    assert_one_line_error(run(db, "score", "11000000: 100 g"), "11000000 Milk, human has no carbohydrate value")

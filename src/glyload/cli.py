@@ -88,7 +88,8 @@ def open_db(db_path):
 def cli():
     """Glycemic load food database and meal scorer.
 
-    Foods and portions from USDA SR28, glycemic index from the International
+    Foods and portions from USDA SR28 and FNDDS 2021-2023 (survey foods and
+    mixed dishes, with their ingredients), glycemic index from the International
     Tables of GI and GL values 2021. Example:
 
         glyload score "1 cup cooked white rice, 1 medium apple"
@@ -104,8 +105,8 @@ def cli():
 @click.option("--gi-links", type=click.Path(exists=True, dir_okay=False),
               help="Links from those measurements to food_id (layout of data/gi/links.csv)")
 @click.option("--fndds", type=click.Path(exists=True, file_okay=False),
-              help="Directory of the official FNDDS 'At A Glance' workbooks instead of the bundled extract "
-                   "(needs openpyxl: pip install 'glyload[fndds]')")
+              help="Directory of the official FNDDS 'At A Glance' workbooks (needs openpyxl: "
+                   "pip install 'glyload[fndds]'), or of a tidy extract like data/fndds, instead of the bundled one")
 @user_errors
 def build(db_path, usda, gi_measurements, gi_links, fndds):
     """Build the database from bundled data or official USDA releases."""
