@@ -64,6 +64,24 @@ def wait_until_up(port: int, timeout: float = 30.0):
     raise SystemExit(f"the server on {HOST}:{port} did not start within {timeout:g} s")
 
 
+def start_server(db, tmp, stderr=None):
+    """``(port, process)``: the server on ``db`` (or a bundled build in ``tmp``), up and answering."""
+    if db is None:
+        from glyload.build import build_database
+
+        db = Path(tmp) / "glyload.db"
+        build_database(db)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), HOST, str(port)],
+                              env={**os.environ, "PYTHONWARNINGS": "ignore"}, stderr=stderr)
+    try:
+        wait_until_up(port)
+    except BaseException:
+        server.terminate()
+        raise
+    return port, server
+
+
 class Client(threading.Thread):
     """Requests ``path`` on one keep-alive connection until ``stop`` is set."""
 
@@ -96,6 +114,33 @@ class Client(threading.Thread):
         conn.close()
 
 
+def measure(clients, stop: threading.Event, seconds: float, tick=None, join_s: float = 15) -> float:
+    """Start ``clients``, warm up, record for ``seconds`` (calling ``tick()`` about once a second), stop.
+
+    Returns the measured time. Clients record only while their ``record`` is true.
+    """
+    for client in clients:
+        client.start()
+    time.sleep(WARMUP_S)
+    for client in clients:
+        client.record = True
+    start = time.perf_counter()
+    if tick is None:
+        time.sleep(seconds)
+    else:
+        while time.perf_counter() - start < seconds:
+            tick()
+            time.sleep(min(1.0, max(0.0, seconds - (time.perf_counter() - start))))
+        tick()
+    for client in clients:
+        client.record = False
+    elapsed = time.perf_counter() - start
+    stop.set()
+    for client in clients:
+        client.join(join_s)
+    return elapsed
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
@@ -105,19 +150,7 @@ def load(port: int, path: str, seconds: float, threads: int) -> dict:
     stop = threading.Event()
     budget = threading.Semaphore(MAX_REQUESTS)
     clients = [Client(port, path, stop, budget) for _ in range(threads)]
-    for client in clients:
-        client.start()
-    time.sleep(WARMUP_S)
-    for client in clients:
-        client.record = True
-    start = time.perf_counter()
-    time.sleep(seconds)
-    for client in clients:
-        client.record = False
-    elapsed = time.perf_counter() - start
-    stop.set()
-    for client in clients:
-        client.join(15)
+    elapsed = measure(clients, stop, seconds)
     latencies = [x for c in clients for x in c.latencies]
     errors = [e for c in clients for e in c.errors]
     return {"elapsed": elapsed, "latencies": latencies, "errors": errors}
@@ -138,17 +171,8 @@ def main(argv=None):
         parser.error("--path is a path on the local server, starting with /")
 
     with tempfile.TemporaryDirectory(prefix="glyload-serve-load-") as tmp:
-        db = args.db
-        if db is None:
-            from glyload.build import build_database
-
-            db = Path(tmp) / "glyload.db"
-            build_database(db)
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), HOST, str(port)],
-                                  env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        port, server = start_server(args.db, tmp)
         try:
-            wait_until_up(port)
             result = load(port, args.path, args.seconds, args.threads)
         finally:
             server.terminate()

@@ -291,3 +291,23 @@ def synthetic():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def _no_traceback_from_any_command(monkeypatch):
+    """Acceptance of issue 13: no command ends in a traceback on any input in the suite.
+
+    Every ``CliRunner.invoke`` fails the test when the command raised anything but
+    click's own exits (a traceback a user would see), whatever exit code the test expects.
+    """
+    from click.testing import CliRunner
+
+    invoke = CliRunner.invoke
+
+    def checked(self, *args, **kwargs):
+        result = invoke(self, *args, **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"the command ended in a traceback: {result.exception!r}") from result.exception
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked)

@@ -732,3 +732,41 @@ def test_sql_time_limit(ds):
     response = get(ds, f"/glyload.json?sql={quote_plus(slow)}&_timelimit=100000")  # cannot raise the limit
     assert response.status_code == 400
     assert "SQL query took too long" in response.json()["error"]
+
+
+# --- property: /-/score.json never answers 5xx ----------------------------------------------------
+
+from urllib.parse import quote  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MEAL_TEXT = st.one_of(
+    st.text(max_size=120),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40).map(lambda t: f"1 cup {t}"),
+    st.sampled_from([RICE, "1 cup cooked white rice, 1 medium apple", "-1 cup rice", "1e400 g rice", "0 g rice",
+                     "½ cup rice", "rice" * 600, "1 cup rice\n" * 60, "\x00", "%", "&meal=", "'; drop table foods"]),
+)
+RAW_QUERY = st.binary(max_size=60).map(lambda raw: "".join(f"%{byte:02x}" for byte in raw))
+
+
+@settings(max_examples=200, deadline=None)
+@given(meal=MEAL_TEXT, first=st.sampled_from(["", "1", "0", "on", "x" * 20]))
+def test_score_json_never_fails_on_the_server(ds, meal, first):
+    response = get(ds, f"/-/score.json?meal={quote(meal, safe='')}&first={quote(first)}")
+    assert response.status_code in (200, 400), (response.status_code, response.text[:300])
+    body = response.json()
+    if response.status_code == 400:
+        assert body["ok"] is False and "\n" not in body["error"] and len(body["error"]) < 1000
+    else:
+        assert body["totals"]["grams"] > 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw=RAW_QUERY, key=st.sampled_from(["meal", "first", "meal[]", "", "_"]))
+def test_score_json_with_any_query_bytes(ds, raw, key):
+    """Percent-encoded bytes that are not UTF-8, odd keys: an answer, never a server error."""
+    response = get(ds, f"/-/score.json?{key}={raw}")
+    assert response.status_code < 500, (response.status_code, response.text[:300])
+    response = get(ds, f"/-/score?meal={raw}")
+    assert response.status_code < 500, (response.status_code, response.text[:300])

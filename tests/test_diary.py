@@ -310,6 +310,87 @@ def test_line_numbers_count_blank_lines(db, diary_file):
     assert_one_line_error(run(db, str(path)), f"{path}:4:")
 
 
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date, reason", [
+    ("2026-13-45", "month must be in 1..12"),
+    ("2026-02-30", "day is out of range for month"),
+    ("yesterday", "not in the form YYYY-MM-DD"),
+    ("20260105", "not in the form YYYY-MM-DD"),
+    ("2026-1-5", "not in the form YYYY-MM-DD"),
+    ("05/01/2026", "not in the form YYYY-MM-DD"),
+    ("2026-W01-1", "not in the form YYYY-MM-DD"),
+    ("", "not in the form YYYY-MM-DD"),
+])
+def test_dates_must_be_real_iso_dates(db, diary_file, date, reason):
+    path = diary_file(["2026-01-05,lunch,1 cup cooked white rice,,", f"{date},dinner,1 medium apple,,"])
+    result = run(db, str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr == f"Error: {path}:3: date {date!r} is not a real date: {reason}\n"
+
+
+def test_iso_dates_with_spaces_around_are_read(db, conn, diary_file):
+    path = diary_file(["2024-02-29 ,lunch,1 cup cooked white rice,,", " 2024-02-29,dinner,1 medium apple,,"])
+    days = score_diary(conn, path)["days"]
+    assert [(day["date"], day["meals"]) for day in days] == [("2024-02-29", 2)]
+
+
+# --- property: any file gives exit 0 or 1 and one line, never a traceback ---------------------
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FIELD_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+FIELD = st.one_of(
+    st.text(FIELD_ALPHABET, max_size=30),
+    st.sampled_from(["1 cup cooked white rice", "1 medium apple", "20045", "158", "-1", "nan", "inf", "1e400",
+                     "2026-01-05", "2026-13-45", "yesterday", "\x00", '"', ",", "\r\n", "lunch", "  ", "½ cup rice"]),
+)
+HEADER = st.one_of(
+    st.sampled_from(["date,meal,item", "date,meal,food_id,grams", "date,meal,item,food_id,grams",
+                     "Date , Meal , ITEM", "date,item", "meal,food_id,grams"]),
+    st.text(FIELD_ALPHABET, max_size=40),
+)
+CSV_ROWS = st.lists(st.lists(FIELD, min_size=0, max_size=6).map(",".join), max_size=6)
+DIARY_TEXT = st.one_of(
+    st.tuples(HEADER, CSV_ROWS).map(lambda parts: "\n".join([parts[0], *parts[1]]) + "\n"),
+    st.text(FIELD_ALPHABET, max_size=200),
+)
+
+
+def assert_one_line_outcome(result):
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(DIARY_TEXT.map(lambda text: text.encode("utf-8")), st.binary(max_size=200)))
+def test_any_diary_file_gives_one_line_or_a_result(db, content):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "diary.csv"
+        path.write_bytes(content)
+        assert_one_line_outcome(run(db, str(path)))
+        assert_one_line_outcome(run(db, str(path), "--json"))
+
+
+def test_nul_character_in_an_item_is_located(db, tmp_path):
+    """Found by the property test: pandas' == drops a trailing NUL, so the line lookup failed."""
+    path = tmp_path / "diary.csv"
+    path.write_bytes(b"date,meal,item\n2026-01-01,lunch,\x00\n")
+    result = run(db, str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f'Error: {path}:2: item contains a control character (U+0000): "\\x00"\n'
+
+
 def test_food_id_without_carbohydrate_value(db, diary_file):
     path = diary_file([("2024-01-01", "b", "", "11000000", "100")])
     assert_one_line_error(run(db, str(path)), f"{path}:2:", "food 11000000 has no carbohydrate value")

@@ -11,14 +11,15 @@ untouched and re-running is always safe.
 from __future__ import annotations
 
 import datetime
-import os
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import sqlite_utils
 
-from . import __version__
+from . import __version__, atomic
+from .check import ROW_COUNTS_KEY
 from .errors import DataError
 from .glycemic import GI_HIGH_MIN, GI_LOW_MAX, GL_HIGH_MIN, GL_LOW_MAX, available_carbohydrate
 from .paths import data_dir
@@ -314,6 +315,7 @@ def build_database(
     gi_links=None,
     progress: Callable[[str, int, int], None] | None = None,
     fndds=None,
+    echo: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the database at ``db_path`` from bundled data or official releases.
 
@@ -321,14 +323,17 @@ def build_database(
     extract in ``data/usda``. ``fndds`` is a directory of the official FNDDS
     workbooks (or of a tidy extract); ``None`` uses the bundled ``data/fndds``.
     Raises GlyloadError on bad input, leaving any existing database at
-    ``db_path`` as it was.
+    ``db_path`` as it was. The write phase is :func:`glyload.atomic.replacing`'s:
+    one build of a database at a time (``echo`` hears when this one waits),
+    stale temporary files removed, the new file quick-checked before it is
+    renamed into place.
     """
     from .sources import fndds as fndds_source
     from .sources.tidy import read_tidy
     from .sources.usda import read_release
 
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.prepare(db_path)
     if usda is None:
         data = read_tidy(data_dir() / "usda")
         source = "bundled"
@@ -344,10 +349,7 @@ def build_database(
     from .sources.gi_tables import read_gi
 
     gi_data = read_gi(gi_measurements, gi_links)
-    temp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    if temp.exists():
-        temp.unlink()
-    try:
+    with atomic.replacing(db_path, echo=echo) as temp:
         db = sqlite_utils.Database(temp)
         db.conn.execute("PRAGMA journal_mode = OFF")
         db.conn.execute("PRAGMA synchronous = OFF")
@@ -366,13 +368,9 @@ def build_database(
                     and gi_data.source == "bundled" and fndds_from == "bundled" else ""},
                 {"key": "built_at", "value": datetime.datetime.now(datetime.timezone.utc)
                     .isoformat(timespec="seconds")},
+                {"key": ROW_COUNTS_KEY, "value": json.dumps(counts)},
             ])
         db.conn.execute("ANALYZE")
         db.close()
-        os.replace(temp, db_path)
-    except BaseException:
-        if temp.exists():
-            temp.unlink()
-        raise
     return BuildReport(path=db_path, source=source, counts=counts, notes=notes)
 

@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 
 import click
 
 from . import __version__
-from .errors import GlyloadError
+from .errors import GlyloadError, quoted
+
+class DbOption(click.Option):
+    """``--db``, whose help names the default path as it is now (``$XDG_DATA_HOME`` applied)."""
+
+    def get_help_record(self, ctx):
+        import os
+
+        from .paths import default_db_path, display_path
+
+        if os.environ.get("GLYLOAD_DB"):
+            where = f"now {display_path(os.environ['GLYLOAD_DB'])}"
+        else:
+            where = f"default {display_path(default_db_path())}"
+        self.help = f"Database file [env GLYLOAD_DB; {where}]"
+        return super().get_help_record(ctx)
+
 
 def db_option(command):
     """``--db PATH`` (env GLYLOAD_DB): the database, built on first use."""
     return click.option(
         "--db",
         "db_path",
+        cls=DbOption,
         type=click.Path(dir_okay=False),
         envvar="GLYLOAD_DB",
-        help="Database file [env GLYLOAD_DB; default ~/.local/share/glyload/glyload.db]",
+        help="Database file [env GLYLOAD_DB]",
     )(command)
 
 
@@ -57,6 +75,15 @@ def user_errors(command):
             raise click.ClickException(str(error)) from None
         except OSError as error:
             raise click.ClickException(f"{error.filename or ''}: {error.strerror}".lstrip(": ")) from None
+        except sqlite3.Error as error:  # the database failed under a command: corrupted, disk gone
+            from .errors import storage_reason
+            from .paths import default_db_path
+
+            path = kwargs.get("db_path") or default_db_path()
+            reason = storage_reason(error, path, writing=False)
+            if reason is None:
+                raise
+            raise click.ClickException(f"{path}: cannot read the database: {reason}") from None
 
     return wrapper
 
@@ -112,7 +139,8 @@ def build(db_path, usda, gi_measurements, gi_links, fndds):
 
     try:
         report = build_database(path, usda=usda, gi_measurements=gi_measurements,
-                                gi_links=gi_links, progress=progress if usda else None, fndds=fndds)
+                                gi_links=gi_links, progress=progress if usda else None, fndds=fndds,
+                                echo=lambda line: click.echo(line, err=True))
     finally:
         for bar in bars.values():
             bar.__exit__(None, None, None)
@@ -143,7 +171,7 @@ def search(query, limit, db_path, as_json, as_csv):
     elif as_csv:
         click.echo(to_csv(rows, columns), nl=False)
     elif not rows:
-        raise click.ClickException(f"no food matches {query!r}")
+        raise click.ClickException(f"no food matches {quoted(query)}")
     else:
         click.echo(table(rows, [
             ("food_id", "food_id", None, "<"),
@@ -852,3 +880,33 @@ def glucose_report_command(diary_file, html_path, device, prior_factor, prior_cv
     except OSError as error:
         raise click.ClickException(f"{html_path}: {error.strerror}") from None
     click.echo(f"Wrote {path}: {report.charts} charts", err=True)
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="SQLite's quick check instead of the full integrity check")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Output JSON")
+@user_errors
+def check(quick, db_path, as_json):
+    """Check the database: SQLite's integrity check and glyload's own.
+
+    glyload's checks: metadata and schema version, the bundled data's
+    fingerprint, the row counts recorded at build time, foreign keys and the
+    full-text index. Exit 1 when any check fails.
+    """
+    from .check import check_database
+    from .output import table, to_json
+    from .paths import default_db_path
+
+    report = check_database(db_path or default_db_path(), quick=quick)
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        click.echo(f"Checking {report['path']}")
+        click.echo(table([dict(c, result="ok" if c["ok"] else "FAILED") for c in report["checks"]], [
+            ("check", "check", None, "<"), ("result", "result", None, "<"), ("detail", "detail", None, "<"),
+        ]))
+    failed = [c["check"] for c in report["checks"] if not c["ok"]]
+    if failed:
+        raise click.ClickException(f"{report['path']}: {len(failed)} of {len(report['checks'])} checks failed "
+                                   f"({', '.join(failed)}); rebuild it with 'glyload build'")

@@ -9,12 +9,14 @@ thresholds (low < 80, high > 120).
 
 from __future__ import annotations
 
+import datetime
+import re
 import sqlite3
 
 import numpy as np
 import pandas as pd
 
-from .errors import GlyloadError
+from .errors import GlyloadError, quoted
 from .meal.parse import MAX_GRAMS
 from .sources.gi_tables import MATCHES as MEASURED
 
@@ -42,7 +44,48 @@ def read_diary(path) -> pd.DataFrame:
             frame[column] = ""
     frame["line"] = np.arange(2, len(frame) + 2)
     blank = (frame.drop(columns="line") == "").all(axis=1)
-    return frame[~blank].reset_index(drop=True)
+    frame = frame[~blank].reset_index(drop=True)
+    frame["date"] = frame["date"].str.strip()
+    check_dates(frame, path)
+    return frame
+
+
+def first_line(frame: pd.DataFrame, column: str, value: str) -> int:
+    """The file line of the first row whose ``column`` is ``value`` (for an error message).
+
+    Compared in Python: pandas and numpy string comparisons drop trailing NUL
+    characters, so ``frame[column] == value`` can miss the row.
+    """
+    for line, text in zip(frame["line"].tolist(), frame[column].tolist()):
+        if text == value:
+            return int(line)
+    raise LookupError(value)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a real calendar date written YYYY-MM-DD, or None."""
+    if not ISO_DATE.fullmatch(text):
+        return "not in the form YYYY-MM-DD"
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def check_dates(frame: pd.DataFrame, path, column: str = "date") -> None:
+    """Raise ``file:line`` GlyloadError at the first row whose ``column`` is not a real ISO date.
+
+    Each distinct value is checked once (a diary repeats its dates).
+    """
+    for text in pd.unique(frame[column]):
+        problem = date_problem(text)
+        if problem:
+            line = first_line(frame, column, text)
+            raise GlyloadError(f"{path}:{line}: {column} {quoted(text)} is not a real date: {problem}")
 
 
 def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame:
@@ -52,10 +95,14 @@ def _resolve_items(conn, frame: pd.DataFrame, path, first: bool) -> pd.DataFrame
     from .meal.read import MealLine
     from .meal.score import MealError, score_line
 
-    texts = frame.loc[frame["food_id"] == "", "item"]
+    typed_rows = frame[frame["food_id"] == ""]
+    # The first line of each distinct text, in one pass (compared in Python: pandas'
+    # string comparison drops trailing NUL characters, see first_line).
+    lines: dict[str, int] = {}
+    for line, text in zip(typed_rows["line"].tolist(), typed_rows["item"].tolist()):
+        lines.setdefault(text, int(line))
     resolved = {}
-    for text in pd.unique(texts):
-        line = int(frame.loc[(frame["item"] == text) & (frame["food_id"] == ""), "line"].iloc[0])
+    for text, line in lines.items():
         if not text.strip():
             raise GlyloadError(f"{path}:{line}: needs an item or a food_id and grams")
         meal_line = MealLine(text, f"{path}:{line}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from .database import dict_rows
-from .errors import GlyloadError
+from .errors import GlyloadError, quoted
 from .glycemic import gi_class, glycemic_load
 
 #: Nutrients per 100 g shown for a food: (column, label, unit).
@@ -30,7 +30,7 @@ def food_record(conn: sqlite3.Connection, food: str) -> dict:
     if not rows:
         matches = search_foods(conn, food, limit=1)
         if not matches:
-            raise GlyloadError(f"no food matches {food!r}")
+            raise GlyloadError(f"no food matches {quoted(food)}")
         rows = dict_rows(conn, "select * from foods where food_id = ?", (matches[0]["food_id"],))
     row = rows[0]
     row["portions"] = dict_rows(

@@ -39,3 +39,12 @@ def default_db_path() -> Path:
         return Path(os.environ["GLYLOAD_DB"])
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "glyload" / "glyload.db"
+
+
+def display_path(path) -> str:
+    """``path`` for people: the home directory as ``~``."""
+    text = str(path)
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home):]
+    return text

@@ -38,6 +38,10 @@ SETTINGS = {
     "num_sql_threads": 0,
 }
 
+#: Printed at start: a rebuild replaces the file, the server keeps the one it opened.
+RESTART_HINT = ("the database is served immutable: after 'glyload build' restart this server "
+                "to publish the rebuild (until then it serves the database it opened)")
+
 #: The database path for :func:`app_from_env` (uvicorn ``--factory``: reload, ``--workers``).
 RELOAD_DB_ENV = "GLYLOAD_SERVE_DB"
 
@@ -53,7 +57,9 @@ def inspect_data(db_path, served: str = DATABASE_NAME) -> dict:
     from datasette.inspect import inspect_hash
 
     db_path = Path(db_path).resolve()
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    from .database import uri
+
+    conn = sqlite3.connect(uri(db_path, immutable=1), uri=True)
     try:
         names = [name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")]
         tables = {}
@@ -111,6 +117,20 @@ def register_plugin():
         pm.register(datasette_plugin, name="glyload")
 
 
+def refuse_damaged(db_path) -> None:
+    """Raise StorageError when ``db_path`` fails SQLite's quick check: it is never served damaged."""
+    from .check import quick_check
+    from .database import readable
+    from .errors import StorageError
+
+    readable(db_path)
+    problems = quick_check(db_path)
+    if problems:
+        raise StorageError(db_path, "serve the database",
+                           f"it failed SQLite's quick check ({problems[0]}); rebuild it with 'glyload build' "
+                           "('glyload check' lists the damage)")
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
     import ipaddress
@@ -126,7 +146,8 @@ def is_loopback(host: str) -> bool:
 def make_app(db_path, settings: dict | None = None, personal_db=None):
     """A configured ``Datasette`` serving ``db_path`` as the immutable database ``glyload``.
 
-    ``settings`` override :data:`SETTINGS`. Raises GlyloadError when the file is missing.
+    ``settings`` override :data:`SETTINGS`. Raises GlyloadError when the file is
+    missing or fails SQLite's quick check (:func:`refuse_damaged`).
     ``personal_db``, only when asked for (``glyload serve --personal``), adds the
     personal glucose database as ``/personal``, read-only; the app then sends no
     CORS headers (another site's page in the person's browser may not read it)
@@ -140,6 +161,7 @@ def make_app(db_path, settings: dict | None = None, personal_db=None):
     db_path = Path(db_path).resolve()
     if not db_path.is_file():
         raise GlyloadError(f"{db_path}: no such database; run 'glyload build' first")
+    refuse_damaged(db_path)
     register_plugin()
     inspect, metadata, extra = ensure_inspect_file(db_path), load_metadata(), {}
     if personal_db is not None:
@@ -218,10 +240,12 @@ def serve(db_path=None, host: str = "127.0.0.1", port: int = 8001, reload: bool 
     from .paths import PACKAGE_DIR
 
     path = ensure_database(db_path).resolve()
+    refuse_damaged(path)
     print(f"glyload: serving {path} as /{DATABASE_NAME} on http://{host}:{port}/ (Ctrl+C stops)")
     if personal_db is not None:
         personal_db = _personal_file(personal_db)
         print(f"glyload: and your personal readings {personal_db} as /{PERSONAL_NAME} (--personal)")
+    print(f"glyload: {RESTART_HINT}")
     if reload:
         os.environ[RELOAD_DB_ENV] = str(path)
         if personal_db is not None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..errors import GlyloadError
+from ..errors import GlyloadError, quoted
 from ..search import candidates, normalise
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
 from .portions import VOLUME_WORDS, has_measure
@@ -103,9 +103,9 @@ class MatchError(GlyloadError):
         self.suggestions = suggestions
         if suggestions:
             options = "; ".join(f"{s['food_id']} {s['description']}" for s in suggestions[:3])
-            message = f"no confident match for {phrase!r}: did you mean {options}? (use an id, or --first)"
+            message = f"no confident match for {quoted(phrase)}: did you mean {options}? (use an id, or --first)"
         else:
-            message = f"no food matches {phrase!r}"
+            message = f"no food matches {quoted(phrase)}"
         super().__init__(message)
 
 
