@@ -7,6 +7,7 @@ b-tree page overwritten by garbage, so SQLite itself finds the damage.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 
@@ -86,11 +87,14 @@ def test_check_finds_a_corrupted_page(damaged):
     result = invoke("check", "--db", damaged)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "SQLite integrity check  FAILED  database disk image is malformed" in result.stdout
+    # What SQLite names depends on the page hit ("database disk image is malformed", or the page's own
+    # problem): the report shows it on the integrity check's one line.
+    assert re.search(r"^SQLite integrity check +FAILED +\S", result.stdout, re.M), result.stdout
     assert result.stderr.splitlines() == [
         f"Error: {damaged}: 2 of 6 checks failed (SQLite integrity check, foreign keys); "
         "rebuild it with 'glyload build'"]
-    assert quick_check(damaged) == ["database disk image is malformed"]
+    problems = quick_check(damaged)
+    assert problems and all("\n" not in p for p in problems)
 
 
 def test_check_finds_missing_rows_and_broken_references(editable):
@@ -137,8 +141,9 @@ def test_commands_on_a_corrupted_page_fail_in_one_line(damaged):
 def test_serve_refuses_a_corrupted_database(damaged, monkeypatch):
     with pytest.raises(StorageError) as caught:
         serve.make_app(damaged)
-    assert str(caught.value).startswith(
-        f"{damaged}: cannot serve the database: it failed SQLite's quick check (database disk image is malformed)")
+    message = str(caught.value)
+    assert message.startswith(f"{damaged}: cannot serve the database: it failed SQLite's quick check (")
+    assert "\n" not in message
 
     def started(*args, **kwargs):
         raise AssertionError("glyload serve started a server on a damaged database")

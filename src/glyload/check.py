@@ -36,7 +36,11 @@ def _pragma_check(path, pragma: str) -> list[str]:
         return [str(error)]
     finally:
         conn.close()
-    return [] if rows == ["ok"] else rows
+    if rows == ["ok"]:
+        return []
+    # One problem a line: SQLite may put several in one row, under a "*** in database main ***" heading.
+    return [line.strip() for row in rows for line in str(row).splitlines()
+            if line.strip() and not line.startswith("***")]
 
 
 def quick_check(path) -> list[str]:
