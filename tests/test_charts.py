@@ -71,7 +71,9 @@ def test_item_bars_are_the_scored_items_longest_first(scored):
         assert bar["gl_low"] <= bar["gl"] <= bar["gl_high"]
         assert bar["gl_class"] == glycemic.gl_class(bar["gl"])
     assert [b["gl_class"] for b in bars] == ["high", "low", "low"]
-    assert rice["description"] == "1 cup cooked white rice: GL 28.7 (range 20.6 to 33.4), high for a serving"
+    source = by_id["20045"]  # GL and range as scored from the cited evidence (tests/test_gi.py checks those)
+    assert rice["description"] == (f"1 cup cooked white rice: GL {source['gl']:.1f} (range {source['gl_low']:.1f}"
+                                   f" to {source['gl_high']:.1f}), high for a serving")
 
 
 def test_meal_chart_spec(scored):
@@ -104,7 +106,9 @@ def test_meal_chart_spec(scored):
 def test_meal_chart_text(scored):
     text = charts.meal_chart_text(scored)
     assert text[0] == "Glycemic load per item, largest first: 3 bars."
-    assert text[1] == "1 cup cooked white rice: GL 28.7 (range 20.6 to 33.4), high for a serving."
+    rice = scored["items"][0]
+    assert text[1] == (f"1 cup cooked white rice: GL {rice['gl']:.1f} (range {rice['gl_low']:.1f} to "
+                       f"{rice['gl_high']:.1f}), high for a serving.")
     assert text[-1].startswith(f"Meal: GL {scored['totals']['gl']:.1f} (range ")
     assert text[-1].endswith("GL classes of a serving: low (≤ 10), medium (11–19), high (≥ 20).")
 

@@ -631,7 +631,9 @@ def test_score_page_carries_the_chart_spec(gi_ds, gi_db):
     assert [bar["food_id"] for bar in chart_spec(page.text)["vconcat"][0]["data"]["values"]] == ["20045", "09003"]
     for line in meal_chart_text(expected):
         assert f"<li>{line}</li>" in page.text
-    assert "<li>1 cup cooked white rice: GL 32.0 (range 30.3 to 33.8), high for a serving.</li>" in page.text
+    rice = expected["items"][0]
+    assert (f"<li>1 cup cooked white rice: GL {rice['gl']:.1f} (range {rice['gl_low']:.1f} to "
+            f"{rice['gl_high']:.1f}), high for a serving.</li>") in page.text
     scripts = re.findall(r'<script src="([^"]+)"', page.text)
     assert scripts == ["/-/static-plugins/glyload/vega-5.33.1.min.js", "/-/static-plugins/glyload/vega-lite-5.23.0.min.js",
                        "/-/static-plugins/glyload/vega-embed-6.29.0.min.js", "/-/static-plugins/glyload/glyload-charts.js"]

@@ -15,6 +15,7 @@ from glyload.cli import cli
 from glyload.diary import score_diary
 from glyload.diary_report import diary_report
 from glyload.html_report import Report
+from glyload.meal.score import score_meal
 from glyload.swaps import swaps
 
 from test_charts import WEEK, week_diary
@@ -57,8 +58,9 @@ def test_report_holds_days_chart_items_and_swaps(conn, tmp_path):
     day = html[html.index(f'id="day-{WEEK[0]}"'):html.index(f'id="day-{WEEK[1]}"')]
     # Its biggest item is the cup of white rice (GL 28.7); the swap is swaps()' first alternative.
     best = swaps(conn, "20045: 158.0 g", limit=1)["alternatives"][0]
+    rice = score_meal(conn, "1 cup cooked white rice")["items"][0]
     assert "Biggest item: 1 cup cooked white rice (20045 Rice, white, long-grain, regular, enriched, cooked, " \
-           "158 g, GL 28.7, dinner)." in day
+           f"158 g, GL {rice['gl']:.1f}, dinner)." in day
     assert f"Lowest-GL swap in {swaps(conn, '20045: 158 g')['subgroup']}: {best['food_id']} {best['description']}, " \
            f"same 158 g" in day
     assert f"GL {best['gl']:.1f} (saves {best['gl_saved']:.1f})" in day
