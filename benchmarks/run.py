@@ -50,7 +50,7 @@ MEALS = ("breakfast", "lunch", "dinner")
 TARGETS = {
     "build": "<= 3 s",
     "build-full": "<= 15 s, <= 500 MB",
-    "score": "median <= 250 ms",
+    "score": "median <= 150 ms",
     "diary-ids": "<= 5 s",
     "diary-text": "<= 20 s",
     "score-file": "<= 3 s",
@@ -221,7 +221,7 @@ class Bench:
         res.result = f"median {seconds(median)}, p90 {seconds(p90)} ({len(times)} runs)"
         res.cpu = f"median {seconds(statistics.median(r.cpu for r in runs))}"
         res.rss = megabytes(max(runs, key=lambda r: r.rss_bytes))
-        res.status = verdict(median <= 0.25)
+        res.status = verdict(median <= 0.15)
         return res
 
     # 4

@@ -629,3 +629,11 @@ def test_sql_time_limit(ds):
     response = get(ds, f"/glyload.json?sql={quote_plus(slow)}&_timelimit=100000")  # cannot raise the limit
     assert response.status_code == 400
     assert "SQL query took too long" in response.json()["error"]
+
+
+def test_score_json_splits_a_compound_meal_as_the_cli_does(ds, built_db):
+    meal = "2 eggs and 2 slices white bread"
+    data = get(ds, f"/-/score.json?meal={quote_plus(meal)}").json()
+    assert data == json.loads(json.dumps(score_meal(connect(built_db), meal)))
+    assert [i["input"] for i in data["items"]] == ["2 eggs", "2 slices white bread"]
+    assert {i["typed"] for i in data["items"]} == {meal}

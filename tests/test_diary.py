@@ -308,3 +308,13 @@ def test_line_numbers_count_blank_lines(db, diary_file):
     path = diary_file(["2024-01-01,b,20045,150", "", "2024-01-01,b,20045,abc"], header="date,meal,food_id,grams")
     assert path.read_text().splitlines()[3] == "2024-01-01,b,20045,abc"
     assert_one_line_error(run(db, str(path)), f"{path}:4:")
+
+
+def test_a_compound_item_is_one_row_per_food(conn, diary_file):
+    """The diary reads items through the meal scorer's entrance: "X and Y" is two foods."""
+    path = diary_file([("2024-01-01", "breakfast", "2 eggs and 2 slices white bread", "", "")])
+    meal = score_diary(conn, path)["meals"][0]
+    parts = score_meal(conn, "2 eggs and 2 slices white bread")
+    assert meal["items"] == 2
+    assert meal["grams"] == pytest.approx(parts["totals"]["grams"])
+    assert meal["gl"] == pytest.approx(parts["totals"]["gl"], abs=0.01)
