@@ -28,6 +28,9 @@ from .parse import ParsedItem, ParseError, parse_item
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
 JOINER = re.compile(r"\s+(?:with|and|plus|w/)\s+|\s*[&+]\s*|\s+w/", re.IGNORECASE)
 
+#: Words that deny what was typed: a dish named with them is not the typed one.
+NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatless"}
+
 #: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
 GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
 
@@ -74,12 +77,16 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     found = food_words(match.food)
     if not content_words(item.phrase) <= found:
         return False
+    if NEGATIONS & (found - content_words(item.phrase)):
+        return False  # "coffee with milk" is no coffee "with non-dairy milk"
     typed = normalise(expand(item.phrase))
     if any(normalise(term)[:len(typed)] == typed for term in match.food["description"].split(",")):
         return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
-    # What the food is must be typed: "toast with butter" is not French toast.
+    # What the food is must be typed ("toast with butter" is not French toast), and before
+    # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
     head = head_words(match.food["description"]) - GLUE_WORDS - NEUTRAL
-    return bool(head) and head <= content_words(item.phrase)
+    before_with = re.split(r"\s+(?:with|w/)\s+", item.phrase, maxsplit=1, flags=re.IGNORECASE)[0]
+    return bool(head) and head <= content_words(item.phrase) and bool(head & content_words(before_with))
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:

@@ -33,7 +33,7 @@ VOLUME_WORDS = {
     "gallon": ("gallon",),
 }
 #: Measures that mean "one of the thing" when no size is asked for.
-WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
+WHOLE_ITEM = ("medium", "regular", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
            "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
@@ -102,7 +102,7 @@ def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
 
     def fit(portion):
         words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        return (-len(words & wanted), portion["seq"])
+        return (-len(words & wanted), _size_rank(portion["description"]), portion["seq"])
 
     return min(candidates, key=fit)
 
@@ -151,7 +151,10 @@ def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, 
                        f"its portions: {listing}")
 
 
-def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
+def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str,
+                    default: dict | None = None) -> Portion:
+    """``quantity`` ``unit`` of a food by its household measures; ``default`` is its FNDDS
+    "Quantity not specified" portion, a serving when the food has no serving measure."""
     unit_re = rf"\b{re.escape(unit)}(e?s)?\b"
     if unit in SIZES:
         # "small" must not pick "extra small": prefer a measure that starts with the size.
@@ -179,6 +182,9 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
+    if unit == "serving" and default is not None:
+        note = f"no 'serving' measure in USDA's data; used USDA FNDDS '{default['description']}'"
+        return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
         whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
         if whole is not None:
@@ -189,7 +195,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
 
 
 #: Preference among measures of one item when no size is given.
-SIZE_ORDER = ("medium", "", "large", "small", "extra large", "extra small", "mini")
+SIZE_ORDER = ("medium", "regular", "", "large", "small", "extra large", "extra small", "mini")
 
 
 def _size_rank(description: str) -> int:
@@ -209,9 +215,9 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
     for portion in portions:
         words = {singular(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
         if nouns & words and not words & {"cup", "oz", "tbsp", "tsp"}:
-            named.append(portion)
-    if named:
-        return min(named, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+            named.append((-len(nouns & words), portion))
+    if named:  # the measure naming most of the food ("McDonald's Big Mac" before "Mac Jr")
+        return min(named, key=lambda n: (n[0], _size_rank(n[1]["description"]), n[1]["seq"]))[1]
     items = [p for p in portions
              if any(re.search(rf"\b{w}\b", p["description"].lower()) for w in WHOLE_ITEM)]
     if items:
@@ -290,9 +296,10 @@ def guideline(portions: list[dict], host: dict):
 def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = None) -> Portion:
     """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind).
 
-    No amount given: for an addition (``host``, the item it goes with), USDA FNDDS's
-    guideline amount for that host; else the food's FNDDS "Quantity not specified";
-    else the SR rule of :func:`default_portion`. The notes say which."""
+    No unit: a count ("6 nuggets") is of the food's one-item measure. No amount at all:
+    for an addition (``host``, the item it goes with), USDA FNDDS's guideline amount for
+    that host; else the food's FNDDS "Quantity not specified"; else the SR rule of
+    :func:`default_portion`. The notes say which."""
     if item.unit_kind == "mass":
         return Portion(item.grams(), "")
     every = food_portions(conn, food["food_id"])
@@ -300,13 +307,19 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
     name = food["description"]
     if item.unit_kind == "volume":
         return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
+    default = not_specified(every)
     if item.unit_kind == "household":
-        return household_grams(portions, item.unit, item.quantity, item.phrase, name)
+        return household_grams(portions, item.unit, item.quantity, item.phrase, name, default)
     if host is not None and not item.amount_given:
         added = guideline(every, host)
         if added is not None:
             return added
-    default = not_specified(every)
+    # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
+    counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}") \
+        if item.amount_given else None
+    if counted is not None:
+        note = f"{item.quantity:g} x USDA '{counted['description']}'"
+        return Portion(item.quantity * per_unit(counted), counted["description"], (note,))
     if default is not None:
         note = f"no amount given: {item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g)"
         return Portion(item.quantity * per_unit(default), default["description"], (note,))
