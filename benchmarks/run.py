@@ -237,34 +237,29 @@ class Bench:
         res.status = verdict(got.seconds <= 5)
         return res
 
-    # 5
-    def diary_text(self) -> Result:
-        res = Result("diary-text")
+    def _typed_text(self, name: str, filename: str, write, what: str, args, limit: float) -> Result:
+        """Time ``glyload ARGS FILE`` on generated typed text (phrases checked first)."""
+        res = Result(name)
         db = self.database()
-        path = self.work / "diary-text.csv"
+        path = self.work / filename
         if not path.exists():
             check_phrases(db, self.work)
-            log(f"setup: writing {DIARY_TEXT_ROWS:,} diary rows (item text)")
-            write_text_diary(path, DIARY_TEXT_ROWS)
-        got = run(["diary", "--db", db, path], out=self.work / "diary-text.out")
+            log(f"setup: writing {what}")
+            write(path)
+        got = run([*args, "--db", db, path], out=self.work / f"{filename}.out")
         res.result, res.cpu, res.rss = seconds(got.seconds), seconds(got.cpu), megabytes(got)
-        res.status = verdict(got.seconds <= 20)
+        res.status = verdict(got.seconds <= limit)
         return res
 
+    # 5
+    def diary_text(self) -> Result:
+        return self._typed_text("diary-text", "diary-text.csv", lambda p: write_text_diary(p, DIARY_TEXT_ROWS),
+                                f"{DIARY_TEXT_ROWS:,} diary rows (item text)", ["diary"], 20)
 
     # 6
     def score_file(self) -> Result:
-        res = Result("score-file")
-        db = self.database()
-        path = self.work / "meal-10k.txt"
-        if not path.exists():
-            check_phrases(db, self.work)
-            log(f"setup: writing {SCORE_FILE_ITEMS:,} typed items, one a line")
-            write_typed_items(path, SCORE_FILE_ITEMS)
-        got = run(["score", "--db", db, "--file", path], out=self.work / "meal-10k.out")
-        res.result, res.cpu, res.rss = seconds(got.seconds), seconds(got.cpu), megabytes(got)
-        res.status = verdict(got.seconds <= 3)
-        return res
+        return self._typed_text("score-file", "meal-10k.txt", lambda p: write_typed_items(p, SCORE_FILE_ITEMS),
+                                f"{SCORE_FILE_ITEMS:,} typed items, one a line", ["score", "--file"], 3)
 
 
 BENCHMARKS = {
