@@ -140,11 +140,20 @@ CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
+#: Nouns people use for a food in the state USDA names with an adjective ("toast" is
+#: toasted bread), unless a dish of that name is meant ("French toast", "shrimp toast").
+STATE_NOUNS = (
+    (re.compile(r"(?<!french )(?<!shrimp )(?<!melba )(?<!texas )\btoast\b"), "bread toasted"),
+)
+
+
 def expand(phrase: str) -> str:
-    """Apply :data:`SYNONYMS` to whole words of ``phrase``."""
+    """Apply :data:`SYNONYMS` and :data:`STATE_NOUNS` to whole words of ``phrase``."""
     text = " ".join(phrase.lower().split())
     for typed, named in SYNONYMS:
         text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
+    for pattern, named in STATE_NOUNS:
+        text = pattern.sub(named, text)
     return text
 
 

@@ -102,7 +102,8 @@ def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
 
     def fit(portion):
         words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        return (-len(words & wanted), _size_rank(portion["description"]), portion["seq"])
+        # then medium/regular size, then the plainest ("slice" before "slice crust not eaten")
+        return (-len(words & wanted), _size_rank(portion["description"]), len(words - wanted), portion["seq"])
 
     return min(candidates, key=fit)
 

@@ -87,8 +87,8 @@ def unused_words(item: ParsedItem, food: dict, portion: str) -> list[str]:
     typed = words(item.phrase)
     unused = []
     for word in typed:
-        if singular(word) in found or word in CUTS or word.isdigit():
-            continue
+        if singular(word) in found or word in CUTS or word.isdigit() or f"{word}ed" in found:
+            continue  # "toast" is answered by "toasted"
         if word in PREPARATION and PREPARATION[word] & found:
             continue
         if any(word in words(said) and set(normalise(named)) <= found for said, named in SYNONYMS):
