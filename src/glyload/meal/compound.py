@@ -28,6 +28,9 @@ from .parse import ParsedItem, ParseError, parse_item
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
 JOINER = re.compile(r"\s+(?:with|and|plus|w/)\s+|\s*[&+]\s*|\s+w/", re.IGNORECASE)
 
+#: Joining words that make the next part an addition to the first ("coffee with milk").
+ADDITION = re.compile(r"\bwith\b|\bw/", re.IGNORECASE)
+
 #: Words that deny what was typed: a dish named with them is not the typed one.
 NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatless"}
 
@@ -113,10 +116,14 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         else:
             item, i = parse_item(parts[i]), i + 1
         items.append(item)
-    host = items[0]
-    out = [host]
+    # A part joined by "with" is an addition to the first item (its amount, if not typed,
+    # is what USDA gives for that item); one joined by "and", "&", "+" is an item of its own.
+    out, position = [items[0]], text.index(items[0].text) + len(items[0].text)
     for item in items[1:]:
-        out.append(replace(item, host=host.text))
+        start = text.index(item.text, position)
+        addition = ADDITION.search(text[position:start]) is not None
+        out.append(replace(item, host=items[0].text) if addition else item)
+        position = start + len(item.text)
     return out
 
 

@@ -107,7 +107,6 @@ SYNONYMS = (
     ("kiwi", "kiwifruit"),
     ("cornflakes", "corn flakes"),
     ("porridge", "oats cooked with water"),
-    ("oatmeal", "oats"),
     ("spaghetti", "pasta"),
     ("macaroni", "pasta"),
     ("penne", "pasta"),

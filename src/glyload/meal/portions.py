@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import GlyloadError
 from ..search import singular
-from .household import OWN_MEASURE_WORDS, household
+from .household import ADDITION, OWN_MEASURE_WORDS, household
 from .household import grams as household_mass
 from .parse import VOLUME_ML
 
@@ -315,6 +315,11 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         added = guideline(every, host)
         if added is not None:
             return added
+        if default is None and any(_is_volume(p["description"]) for p in portions):
+            weighed = volume_grams(portions, ADDITION.unit, ADDITION.amount, item.phrase, name)
+            note = f"no amount given: an addition to {host['food']!r} taken as {ADDITION.amount:g} {ADDITION.unit} " \
+                   f"({ADDITION.basis})"
+            return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
     counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}") \
         if item.amount_given else None
