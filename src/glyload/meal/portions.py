@@ -102,8 +102,9 @@ def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
 
     def fit(portion):
         words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        # then medium/regular size, then the plainest ("slice" before "slice crust not eaten")
-        return (-len(words & wanted), _size_rank(portion["description"]), len(words - wanted), portion["seq"])
+        # then medium/regular size, then a whole one ("slice" before "slice crust not eaten"), USDA's order
+        partial = "not eaten" in portion["description"].lower() and "eaten" not in wanted
+        return (-len(words & wanted), _size_rank(portion["description"]), partial, portion["seq"])
 
     return min(candidates, key=fit)
 
