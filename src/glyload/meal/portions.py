@@ -197,7 +197,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
 
 
 #: Preference among measures of one item when no size is given.
-SIZE_ORDER = ("medium", "regular", "", "large", "small", "extra large", "extra small", "mini")
+SIZE_ORDER = ("medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small", "mini")
 
 
 def _size_rank(description: str) -> int:
