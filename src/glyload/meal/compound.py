@@ -22,17 +22,24 @@ import sqlite3
 from dataclasses import replace
 
 from ..search import normalise
-from .match import NEUTRAL, MatchError, expand, head_words, match_food
+from .match import CHANGED_FORMS, GROUPING_HEADS, NEUTRAL, PARENTHESES, MatchError, expand, match_food
 from .parse import ParsedItem, ParseError, parse_item
 
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
 JOINER = re.compile(r"\s+(?:with|and|plus|w/)\s+|\s*[&+]\s*|\s+w/", re.IGNORECASE)
+
+#: The joining words as words of a phrase.
+JOINING_WORDS = {"with", "and", "plus", "w/", "&", "+"}
+WITH = re.compile(r"\s+(?:with|w/)\s*", re.IGNORECASE)
 
 #: Joining words that make the next part an addition to the first ("coffee with milk").
 ADDITION = re.compile(r"\bwith\b|\bw/", re.IGNORECASE)
 
 #: Words that deny what was typed: a dish named with them is not the typed one.
 NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatless"}
+
+#: Words that add to what was typed (sugar): a dish named with them is another food.
+ADDED = {"sweetened", "sweet", "sugar", "honey", "candied", "glazed", "frosted"}
 
 #: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
 GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
@@ -70,6 +77,31 @@ def content_words(phrase: str) -> set:
     return set(normalise(expand(phrase))) - GLUE_WORDS
 
 
+def dish_phrase(phrase: str) -> str:
+    """The phrase a dish is looked up by: its food words, the joining words left out
+    ("macaroni and cheese" finds "Macaroni or noodles with cheese")."""
+    return " ".join(w for w in phrase.split() if w.lower() not in JOINING_WORDS)
+
+
+def head_slots(description: str) -> list[set]:
+    """What a food is, as slots of words: its head term's food words, words joined by "or"
+    in one slot ("Macaroni or noodles with cheese" -> {macaroni, noodle}, {cheese})."""
+    terms = [t.strip() for t in PARENTHESES.sub(" ", description).split(",")]
+    term = terms[1] if terms[0].lower() in GROUPING_HEADS and len(terms) > 1 else terms[0]
+    slots: list[set] = []
+    joined = False
+    for word in normalise(term):
+        if word == "or":
+            joined = bool(slots)
+        elif word not in GLUE_WORDS and word not in NEUTRAL:
+            if joined:
+                slots[-1].add(word)
+            else:
+                slots.append({word})
+            joined = False
+    return slots
+
+
 def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     """Whether one food is the whole joined phrase (see the module's rule)."""
     unit = item.unit if item.unit_kind in ("volume", "household") else None
@@ -78,18 +110,20 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     except MatchError:
         return False
     found = food_words(match.food)
-    if not content_words(item.phrase) <= found:
+    typed_words = content_words(item.phrase)
+    if not typed_words <= found:
         return False
-    if NEGATIONS & (found - content_words(item.phrase)):
-        return False  # "coffee with milk" is no coffee "with non-dairy milk"
-    typed = normalise(expand(item.phrase))
-    if any(normalise(term)[:len(typed)] == typed for term in match.food["description"].split(",")):
+    if (NEGATIONS | CHANGED_FORMS | ADDED) & (found - typed_words):
+        return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
+    typed = [w for w in normalise(expand(item.phrase)) if w not in GLUE_WORDS]
+    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in match.food["description"].split(","))
+    if any(term[:len(typed)] == typed for term in terms):
         return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
     # What the food is must be typed ("toast with butter" is not French toast), and before
     # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
-    head = head_words(match.food["description"]) - GLUE_WORDS - NEUTRAL
-    before_with = re.split(r"\s+(?:with|w/)\s+", item.phrase, maxsplit=1, flags=re.IGNORECASE)[0]
-    return bool(head) and head <= content_words(item.phrase) and bool(head & content_words(before_with))
+    slots = head_slots(match.food["description"])
+    before_with = content_words(WITH.split(item.text, maxsplit=1)[0])
+    return bool(slots) and all(slot & typed_words for slot in slots) and any(slot & before_with for slot in slots)
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
@@ -108,6 +142,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         for j in range(end, i + 1, -1):
             candidate = _join(text, parts, i, j)
             whole = parse_item(candidate)
+            whole = replace(whole, phrase=dish_phrase(whole.phrase))
             if is_dish(conn, whole):
                 joined = (whole, j)
                 break
