@@ -8,6 +8,7 @@ skip when it is absent.
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: GLYLOAD_SHARED_DATA points elsewhere (a git worktree whose parent has no shared/).
+SHARED_DATA = Path(os.environ.get("GLYLOAD_SHARED_DATA") or REPO.parent / "shared" / "data")
 SKIP_SHARED = "../shared/data not present"
 
 # A tiny SR release: real lines copied from SR28 (sr28asc, 2016), four foods.
@@ -231,8 +233,10 @@ def tiny_release(write_release) -> Path:
 
 @pytest.fixture
 def no_gi(tmp_path) -> dict:
-    """GI measurement and link files with a header and no rows, as build_database keyword
-    arguments: a tiny release cannot carry the bundled links (they name foods it lacks)."""
+    """GI measurement and link files with a header and no rows, and an FNDDS extract with no
+    foods, as build_database keyword arguments: a build of the tiny release alone (it cannot
+    carry the bundled links, which name foods it lacks)."""
+    from glyload.sources import fndds
     from glyload.sources.gi_tables import LINK_COLUMNS, MEASUREMENT_COLUMNS
 
     directory = tmp_path / "no-gi"
@@ -241,13 +245,16 @@ def no_gi(tmp_path) -> dict:
     measurements.write_text(",".join(MEASUREMENT_COLUMNS) + "\n", encoding="utf-8")
     links = directory / "links.csv"
     links.write_text(",".join(LINK_COLUMNS) + "\n", encoding="utf-8")
-    return {"gi_measurements": measurements, "gi_links": links}
+    no_fndds = tmp_path / "no-fndds"
+    fndds.write_tidy(fndds.FnddsData(foods=[], portions=[], ingredients=[]), no_fndds)
+    return {"gi_measurements": measurements, "gi_links": links, "fndds": no_fndds}
 
 
 @pytest.fixture
 def no_gi_args(no_gi) -> list:
     """The same as ``glyload build`` options."""
-    return ["--gi-measurements", str(no_gi["gi_measurements"]), "--gi-links", str(no_gi["gi_links"])]
+    return ["--gi-measurements", str(no_gi["gi_measurements"]), "--gi-links", str(no_gi["gi_links"]),
+            "--fndds", str(no_gi["fndds"])]
 
 
 @pytest.fixture
@@ -266,6 +273,7 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
     (root / "gi").mkdir()
     shutil.copy(no_gi["gi_measurements"], root / "gi" / "measurements.csv")
     shutil.copy(no_gi["gi_links"], root / "gi" / "links.csv")
+    shutil.copytree(no_gi["fndds"], root / "fndds")
     monkeypatch.setattr(build, "data_dir", lambda: root)
     monkeypatch.setattr(gi_tables, "data_dir", lambda: root)
     monkeypatch.setattr(fingerprint, "data_dir", lambda: root)

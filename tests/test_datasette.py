@@ -116,8 +116,8 @@ def served_tables_and_views(db_path):
 def test_metadata_describes_every_table_view_and_column(built_db):
     tables = glyload_meta()["tables"]
     served = served_tables_and_views(built_db)
-    assert set(served) == set(tables) == {"foods", "food_groups", "portions", "gi_measurements", "gi_links",
-                                          "glyload_meta", "food_gl", "portion_gl"}
+    assert set(served) == set(tables) == {"foods", "food_groups", "portions", "ingredients", "gi_measurements",
+                                          "gi_links", "glyload_meta", "food_gl", "portion_gl"}
     for name, columns in served.items():
         assert tables[name]["description"], name
         assert set(tables[name]["columns"]) == set(columns), name
@@ -208,11 +208,11 @@ def test_entry_point_declared():
 
 def test_row_counts_come_from_the_inspect_file(ds, built_db):
     inspect = json.loads(serve.inspect_path(built_db).read_text())["glyload"]
-    assert inspect["tables"]["foods"]["count"] == 8789
-    assert inspect["tables"]["portions"]["count"] == 15438
+    assert inspect["tables"]["foods"]["count"] == 8789 + 5432
+    assert inspect["tables"]["portions"]["count"] == 15438 + 22045
     assert inspect["hash"] == hashlib.sha256(built_db.read_bytes()).hexdigest()
     tables = {t["name"]: t for t in get_json(ds, "/glyload.json")["tables"]}
-    assert tables["foods"]["count"] == 8789 and tables["food_groups"]["count"] == 25
+    assert tables["foods"]["count"] == 8789 + 5432 and tables["food_groups"]["count"] == 25 + 172
     assert tables["foods"]["fts_table"] == "foods_fts"
 
 
@@ -231,8 +231,8 @@ def test_inspect_file_reused_while_current_and_rebuilt_when_stale(built_db, tmp_
         conn.execute("delete from portions where food_id = '20045'")
     os.utime(cached, (1, 1))
     fresh = serve.ensure_inspect_file(db)["glyload"]["tables"]
-    assert fresh["foods"]["count"] == 8789
-    assert fresh["portions"]["count"] == 15438 - 1
+    assert fresh["foods"]["count"] == 8789 + 5432
+    assert fresh["portions"]["count"] == 15438 + 22045 - 1
 
 
 def test_make_app_refuses_a_missing_database(tmp_path):
@@ -269,7 +269,7 @@ def test_search_lists_cooked_white_rice(ds, built_db):
     ids = [row["food_id"] for row in data["rows"]]
     assert "20045" in ids
     (expected,) = query(built_db, "select count(*) from foods_fts where foods_fts match 'rice'")[0]
-    assert data["filtered_table_rows_count"] == expected == 152
+    assert data["filtered_table_rows_count"] == expected == 526  # 152 SR28 foods, 374 FNDDS
     page = get(ds, "/glyload/foods?_search=rice")
     assert "Rice, white, long-grain, regular, enriched, cooked" in page.text
 
@@ -282,14 +282,16 @@ def test_relevance_search_query(ds):
 
 
 def test_configured_facets_with_counts(ds, built_db):
-    data = get_json(ds, "/glyload/foods.json?_size=0")
+    data = get_json(ds, "/glyload/foods.json?_size=0&_facet_size=max")
     facets = data["facet_results"]
     assert {"food_group", "gi_method", "gi_confidence"} <= set(facets)
     counts = {item["value"]: item["count"] for item in facets["food_group"]["results"]}
     assert counts == dict(query(built_db, "select food_group, count(*) from foods group by food_group"))
     methods = {item["value"]: item["count"] for item in facets["gi_method"]["results"]}
     assert methods == dict(query(built_db, "select gi_method, count(*) from foods group by gi_method"))
-    assert sum(methods.values()) == 8789
+    assert sum(methods.values()) == 8789 + 5432
+    sources = {item["value"]: item["count"] for item in facets["source"]["results"]}
+    assert sources == {"SR28": 8789, "FNDDS 2021-2023": 5432}
 
 
 def test_facet_selection_filters(ds, built_db):
@@ -371,7 +373,8 @@ def test_sql_functions_agree_with_the_views(gi_ds):
 
 def test_canned_queries_are_listed_with_parameters(ds):
     queries = {q["name"]: q for q in get_json(ds, "/glyload.json")["queries"]}
-    assert set(queries) == {"search_foods", "lowest_gl_in_group", "swaps", "gi_coverage", "carbohydrate_density"}
+    assert set(queries) == {"search_foods", "lowest_gl_in_group", "swaps", "gi_coverage", "carbohydrate_density",
+                            "dish_ingredients", "unresolved_ingredients"}
     page = get(ds, "/glyload/swaps")
     assert page.status_code == 200
     assert 'name="food_id"' in page.text and 'name="grams"' in page.text
@@ -408,12 +411,12 @@ def test_lowest_gl_in_group(gi_ds):
 
 def test_gi_coverage(ds, built_db):
     found = rows(ds, "/glyload/gi_coverage.json?group=")
-    assert sum(row["foods"] for row in found) == 8789
+    assert sum(row["foods"] for row in found) == 8789 + 5432
     shares = {}
     for row in found:
         shares[row["food_group"]] = shares.get(row["food_group"], 0) + row["pct_of_group"]
-    assert all(abs(total - 100) < 0.5 for total in shares.values()) and len(shares) == 25
-    fruit = rows(ds, "/glyload/gi_coverage.json?group=fruit")
+    assert all(abs(total - 100) < 0.5 for total in shares.values()) and len(shares) == 25 + 172
+    fruit = rows(ds, "/glyload/gi_coverage.json?group=fruit+juices")
     (expected,) = query(built_db, "select count(*) from foods where food_group_id = '0900'")[0]
     assert {row["food_group"] for row in fruit} == {"Fruits and Fruit Juices"}
     assert sum(row["foods"] for row in fruit) == expected
@@ -440,7 +443,7 @@ def test_parameters_are_bound_not_spliced(ds):
 
 def test_every_table_view_and_query_exports_csv_and_json(ds, built_db):
     paths = [f"/glyload/{name}" for name in served_tables_and_views(built_db)]
-    paths += [f"/glyload/{name}?q=rice&group=cereal&food_id=20045" for name in glyload_meta()["queries"]]
+    paths += [f"/glyload/{name}?q=rice&group=cereal&food_id=20045&dish=58106230" for name in glyload_meta()["queries"]]
     for path in paths:
         base, _, args = path.partition("?")
         data = get_json(ds, f"{base}.json?{args}")
@@ -456,8 +459,8 @@ def test_foods_stream_as_one_csv(ds, built_db):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     reader = list(csv.DictReader(io.StringIO(response.text)))
-    assert len(reader) == 8789
-    assert len({row["food_id"] for row in reader}) == 8789
+    assert len(reader) == 8789 + 5432
+    assert len({row["food_id"] for row in reader}) == 8789 + 5432
     rice = next(row for row in reader if row["food_id"] == "20045")
     assert (rice["carbohydrate_g"], rice["fiber_g"], rice["available_carbohydrate_g"]) == ("28.17", "0.4", "27.77")
 

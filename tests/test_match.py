@@ -10,8 +10,10 @@ from glyload.meal.match import THRESHOLD, MatchError, expand, match_food, rank
 
 
 def branded(row: dict) -> bool:
-    """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S")."""
-    return bool(row.get("manufacturer")) or any(w.isupper() and len(w) > 2 for w in row["description"].split())
+    """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S"); FNDDS's "NFS"
+    (not further specified) is no brand."""
+    return bool(row.get("manufacturer")) or any(w.isupper() and len(w) > 2 and w.strip(",") != "NFS"
+                                                for w in row["description"].split())
 
 
 def words(description: str) -> set:
@@ -34,9 +36,16 @@ def test_generic_before_branded(conn, phrase):
 
 
 def test_branded_food_when_only_brands_exist(conn):
-    """Corn flakes exist in SR only as brands: the best brand is still matched."""
+    """Cheerios exist only as brands (FNDDS's "Cereal, O's, NFS" names them only in its additional
+    descriptions): the brand is still matched."""
+    best = match_food(conn, "cheerios").food
+    assert best["food_id"] == "08013"  # GENERAL MILLS CHEERIOS
+
+
+def test_generic_survey_food_before_brands(conn):
+    """SR has corn flakes only as brands; FNDDS has the generic food people report."""
     best = match_food(conn, "cornflakes").food
-    assert best["food_id"] == "08020"  # KELLOGG'S Corn Flakes
+    assert (best["food_id"], best["description"]) == ("57134000", "Cereal, corn flakes, plain")
 
 
 # --- preparation words --------------------------------------------------------------------------
@@ -198,10 +207,11 @@ def test_unit_prefers_foods_with_that_measure(conn):
     pytest.param("white bread", lambda d: d.startswith("bread, white"), "plain white bread"),
     pytest.param("tomatoes", lambda d: "red" in d.split(", "), "ripe red tomatoes (11529)"),
     pytest.param("mayonnaise", lambda d: "tofu" not in d, "ordinary mayonnaise (04025)"),
-    pytest.param("chocolate chip cookie", lambda d: d.startswith("cookies, chocolate chip"), "a generic cookie"),
+    pytest.param("chocolate chip cookie", lambda d: d.startswith(("cookies, chocolate chip", "cookie, chocolate chip"))
+                 and "sandwich" not in d, "a generic cookie"),
     pytest.param("hamburger bun", lambda d: d.startswith("rolls, hamburger"), "a bun is a roll in SR"),
     pytest.param("cheerios", lambda d: d.endswith("cheerios"), "a brand asked for by name"),
-    pytest.param("jello", lambda d: d.startswith("gelatin desserts"), "SR's name for it"),
+    pytest.param("jello", lambda d: d.startswith("gelatin dessert") and "dry" not in d, "a prepared gelatin dessert"),
     pytest.param("chocolate milk", lambda d: d.startswith("milk, chocolate"), "a chocolate milk drink"),
 ])
 def test_everyday_phrases_match_the_everyday_food(conn, phrase, check, why):

@@ -130,22 +130,22 @@ def test_mass_units(conn, text, grams):
 
 
 def test_volume_unit_without_volume_portions_lists_portions(conn):
-    chicken = match_food(conn, "chicken breast", unit="cup").food
-    listed = portions(conn, chicken["food_id"])
+    bagel = match_food(conn, "bagel", unit="cup").food
+    listed = portions(conn, bagel["food_id"])
     assert listed, "the food needs portions for this test"
     assert not any(p["description"].lower().startswith(("cup", "tbsp", "tsp", "fl oz")) for p in listed)
     with pytest.raises(GlyloadError) as caught:
-        score_meal(conn, "1 cup chicken breast")
+        score_meal(conn, "1 cup bagel")
     message = str(caught.value)
     assert "\n" not in message
-    assert chicken["description"] in message
+    assert bagel["description"] in message
     assert "cup" in message and "its portions:" in message
     for portion in listed:
         assert f"{portion['amount']:g} {portion['description']} = {portion['grams']:g} g" in message
 
 
 def test_volume_unit_without_volume_portions_cli(db):
-    assert_one_line_error(run(db, "score", "1 cup chicken breast"), "its portions:")
+    assert_one_line_error(run(db, "score", "1 cup bagel"), "its portions:")
 
 
 def test_explicit_food_id(conn):
@@ -470,7 +470,7 @@ def test_bad_input_sql_metacharacters(db, text):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
     check = sqlite3.connect(db)
     try:
-        assert check.execute("select count(*) from foods").fetchone()[0] == 8789
+        assert check.execute("select count(*) from foods").fetchone()[0] == 8789 + 5432
     finally:
         check.close()
 
@@ -528,14 +528,14 @@ def test_weak_match_errors_with_suggestions(db, conn):
         score_meal(conn, "black coffee")
     assert "did you mean" in str(caught.value)
     line = assert_one_line_error(run(db, "score", "black coffee"), "did you mean", "--first")
-    assert "14209" in line  # Beverages, coffee, brewed, prepared with tap water
+    assert "92100000 Coffee, NS as to type" in line  # FNDDS: coffee, "black" unanswered
 
 
 def test_first_accepts_a_weak_match(db):
     result = run(db, "score", "--first", "--json", "black coffee")
     assert result.exit_code == 0, result.output
     item = json.loads(result.stdout)["items"][0]
-    assert item["food_id"] == "14209"
+    assert item["food_id"] == "92100000"  # Coffee, NS as to type
     assert item["match_score"] < 70
     assert any(n.startswith("weak match") for n in item["notes"])
 

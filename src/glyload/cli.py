@@ -76,9 +76,12 @@ def cli():
               help="Your own GI measurements CSV (layout of data/gi/measurements.csv)")
 @click.option("--gi-links", type=click.Path(exists=True, dir_okay=False),
               help="Links from those measurements to food_id (layout of data/gi/links.csv)")
+@click.option("--fndds", type=click.Path(exists=True, file_okay=False),
+              help="Directory of the official FNDDS 'At A Glance' workbooks instead of the bundled extract "
+                   "(needs openpyxl: pip install 'glyload[fndds]')")
 @user_errors
-def build(db_path, usda, gi_measurements, gi_links):
-    """Build the database from bundled data or a USDA release."""
+def build(db_path, usda, gi_measurements, gi_links, fndds):
+    """Build the database from bundled data or official USDA releases."""
     from .build import build_database
     from .paths import default_db_path
 
@@ -97,12 +100,14 @@ def build(db_path, usda, gi_measurements, gi_links):
 
     try:
         report = build_database(path, usda=usda, gi_measurements=gi_measurements,
-                                gi_links=gi_links, progress=progress if usda else None)
+                                gi_links=gi_links, progress=progress if usda else None, fndds=fndds)
     finally:
         for bar in bars.values():
             bar.__exit__(None, None, None)
     counts = ", ".join(f"{n:,} {table}" for table, n in report.counts.items())
     click.echo(f"Built {report.path} from {report.source}: {counts}")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
 
 
 @cli.command()
@@ -180,7 +185,7 @@ def show(food, db_path, as_json):
             ("gl", "GL", 1, ">"),
         ]))
     else:
-        click.echo("No household portions in USDA SR: use grams.")
+        click.echo("No household portions from USDA: use grams.")
 
 
 ITEM_TABLE = [

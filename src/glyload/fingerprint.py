@@ -13,7 +13,7 @@ from . import __version__
 from .paths import data_dir
 
 #: Bump when the schema or a derivation rule changes: bundled databases rebuild.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def bundled_files() -> list[Path]:

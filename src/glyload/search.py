@@ -58,6 +58,7 @@ def candidates(conn: sqlite3.Connection, text: str, limit: int = CANDIDATES) -> 
         return []
     sql = """
         select foods.food_id, foods.description, foods.food_group, foods.common_names,
+               foods.additional_descriptions, foods.source, foods.survey,
                foods.manufacturer, foods.available_carbohydrate_g, foods.gi, foods.gi_method,
                foods.subgroup, foods_fts.rank as fts_rank
         from foods_fts join foods on foods.rowid = foods_fts.rowid

@@ -7,6 +7,18 @@ preparation honoured (raw, cooked, boiled, canned, dried, juice ...), the
 generic food before a branded one, and a commonly eaten form (one USDA gives
 household portions for) before a rare one. Below :data:`THRESHOLD` the phrase
 is not matched: the caller gets the best suggestions instead of a guess.
+
+SR and FNDDS name foods differently. SR goes general to specific ("Rice, white,
+long-grain, regular, enriched, cooked"); FNDDS names foods as eaten ("Pizza, cheese,
+from restaurant or fast food, thick crust", "Topping from cheese pizza") and marks
+USDA's choice for an unspecified food "NFS" (not further specified) or "NS as to
+..." ("Coffee, NS as to type"): those words say nothing the typed phrase could
+lack, and among equal matches such a food comes first, as USDA itself codes an
+unspecified report. An SR food and an FNDDS food that fit equally well: the SR
+food first (FNDDS builds its plain foods from SR's, and GI measurements are linked
+to SR's). FNDDS additional descriptions ("pan pizza; from street
+vendor") can answer the typed words but never excuse a different head word, so
+"bagel" is not a pizza served on one.
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ from rapidfuzz import fuzz
 
 from ..errors import GlyloadError
 from ..search import candidates, normalise
+from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
 from .portions import VOLUME_WORDS, has_measure
 
 #: Scores below this are not accepted without ``--first``.
@@ -33,7 +46,7 @@ NEUTRAL = {
     "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
     "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
-    "vanilla", "original", "type", "white", "ripe", "red",
+    "vanilla", "original", "type", "white", "ripe", "red", "on",
 }
 
 #: Words of foods for particular people; only matched when typed.
@@ -129,7 +142,9 @@ SYNONYMS = (
 USUAL_FORM = re.compile(
     r"\b(without added salt|without salt|with salt|with added salt|with skin|"
     r"all commercial varieties|commercially prepared|ready-to-eat|year round average|"
-    r"\d+ grams? protein per \d+ ounces?)\b")
+    r"\d+ grams? protein per \d+ ounces?|ns as to [^,()]*|nfs)\b")
+#: FNDDS marks the food USDA codes when a report does not say more: "Pad Thai, NFS".
+UNSPECIFIED = re.compile(r"\b(nfs|ns as to)\b")
 
 
 #: How a food is cut says which measure to use (portions.py), not which food it is.
@@ -169,8 +184,15 @@ BRAND_PENALTY = 10.0
 
 
 def is_branded(row: dict) -> bool:
-    """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S")."""
-    return bool(row.get("manufacturer")) or any(w.isupper() and len(w) > 2 for w in row["description"].split())
+    """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S"); FNDDS
+    writes "NFS" (not further specified) in capitals too, which is no brand."""
+    return bool(row.get("manufacturer")) or any(
+        w.isupper() and len(w) > 2 and w.strip(",()") != "NFS" for w in row["description"].split())
+
+
+def is_survey_food(row: dict) -> bool:
+    """A food of USDA's dietary survey: an FNDDS food, or an SR food FNDDS uses (Survey = Y)."""
+    return row.get("survey") == "Y" or is_fndds(row.get("source"))
 
 
 def coverage(query_words: list[str], row: dict) -> float:
@@ -190,12 +212,15 @@ def score(query_words: list[str], row: dict) -> float:
     desc_words = [w for w in normalise(plain) if not w.isdigit()]
     names = normalise(row.get("common_names") or "") + normalise(aside)
     desc, wanted = set(desc_words), set(query_words)
-    present = wanted & (desc | set(names))
+    present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
     coverage = len(present) / len(wanted) if wanted else 0.0
     head = head_words(row["description"])
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
     extra = desc - wanted - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food", "cereal"}
-    value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words))
+    # token_set_ratio is 100 whenever one side's words are a subset of the other's, so a
+    # short name ("Coffee", "Bagel") would fit any phrase holding it: weigh it by coverage,
+    # so that a typed word the food does not answer keeps the match from being confident.
+    value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words)) * coverage
     value += 50 * coverage + 10
     value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL)
     value -= 15.0 * len((desc & NICHE) - wanted)
@@ -231,7 +256,7 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 6  # nobody eats a cup of dry rice
         elif "raw" in desc:
             points += 3
-    if row.get("survey") == "Y":
+    if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
     if not wanted & set(PREPARATION) and NOT_FURTHER_SPECIFIED.search(row["description"]):
         points += 5  # defaults as eaten: USDA's survey codes this form when a person does not say
@@ -254,11 +279,11 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
     for food_id, description in conn.execute(
             f"select food_id, lower(description) from portions where food_id in ({marks})", ids):
         measures.setdefault(food_id, []).append(description)
-    surveys = dict(conn.execute(f"select food_id, survey from foods where food_id in ({marks})", ids))
     query_words = normalise(phrase)
     for row in rows:
-        row["portion_count"] = len(measures.get(row["food_id"], ()))
-        row["survey"] = surveys.get(row["food_id"])
+        # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
+        # weights, not household measures: they do not make a food more commonly eaten.
+        row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
         raw = score(query_words, row)
         row["_coverage"] = coverage(query_words, row)
         row["_preference"] = preference(query_words, row)
@@ -278,7 +303,9 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             if is_branded(row):
                 row["_raw"] += BRAND_PENALTY
                 row["match_score"] = round(max(0.0, min(100.0, row["_raw"])), 1)
-    rows.sort(key=lambda r: (-r["_raw"], -r["portion_count"], r["fts_rank"], r["food_id"]))
+    rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
+                             not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
+                             -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
 
 

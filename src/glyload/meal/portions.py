@@ -149,7 +149,7 @@ def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, 
             note = f"{unit} converted through USDA's '{chosen['description']}' ({chosen['grams']:g} g)"
             return Portion(quantity * VOLUME_ML[unit] * grams_per_ml, chosen["description"], (note,))
     listing = describe(portions) or "none (use grams)"
-    raise PortionError(f"{food!r} has no volume measure in USDA SR, so '{unit}' cannot be converted; "
+    raise PortionError(f"{food!r} has no volume measure among USDA's portions, so '{unit}' cannot be converted; "
                        f"its portions: {listing}")
 
 
@@ -182,7 +182,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
                    and not _is_volume(p["description"])]
         if similar:
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
-            note = f"no '{unit}' measure in USDA SR; used '{chosen['description']}'"
+            note = f"no '{unit}' measure among USDA's portions; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
     if unit == "serving" and default is not None:
         note = f"no 'serving' measure in USDA's data; used USDA FNDDS '{default['description']}'"
@@ -190,10 +190,10 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
         whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
         if whole is not None:
-            note = f"no '{unit}' measure in USDA SR; used '{whole['description']}'"
+            note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
     listing = describe(portions) or "none (use grams)"
-    raise PortionError(f"{food!r} has no '{unit}' measure in USDA SR; its portions: {listing}")
+    raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
 #: Preference among measures of one item when no size is given.
@@ -334,6 +334,6 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
     # or as SR names the food ("Doughnuts, ...").
     chosen = default_portion(portions, phrase=f"{item.phrase} {name.split(',')[0]}")
     if chosen is None:
-        raise PortionError(f"{name!r} has no household portions in USDA SR: give an amount in grams")
+        raise PortionError(f"{name!r} has no household portions from USDA: give an amount in grams")
     note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"
     return Portion(item.quantity * per_unit(chosen), chosen["description"], (note,))

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 from ..errors import DataError
 
+#: The ``source`` of the bundled SR foods (data/usda is an extract of SR28). A build from
+#: another SR release (``glyload build --usda``) labels its foods :data:`OTHER_SR_SOURCE`:
+#: the release files do not name their release.
+SR_SOURCE = "SR28"
+OTHER_SR_SOURCE = "USDA SR"
+
 #: USDA nutrient number -> glyload column (per 100 g edible portion).
 NUTRIENTS = {
     "205": "carbohydrate_g",  # carbohydrate, by difference (includes fiber)
