@@ -236,18 +236,14 @@ def score(query_words: list[str], row: dict) -> float:
     return round(value, 2)
 
 
-#: USDA FNDDS names the form its dietary survey codes when a person does not say which
-#: ("Oatmeal, NFS", "Cheeseburger, NFS", "Rice, white, cooked, NS as to fat").
-NOT_FURTHER_SPECIFIED = re.compile(r"\b(NFS|NS as to)\b")
-
-
 def preference(query_words: list[str], row: dict) -> float:
     """Points that order equally good matches (not counted in the match score):
     the usual form of a food and a commonly eaten one first.
 
     Defaults as eaten: a phrase without a state word ("oatmeal", "cereal", "cheeseburger")
-    prefers the form people eat: the one USDA's dietary survey codes when a person does not
-    say (FNDDS's "NFS" and "NS as to ..." foods), a cooked grain or pulse over a dry one."""
+    gets the form people eat: a food of USDA's dietary survey, a cooked grain or pulse over a
+    dry one, and among equal fits the one the survey codes when a person does not say
+    (FNDDS's "NFS" and "NS as to ..." foods; :func:`rank`'s order)."""
     desc = set(normalise(row["description"]))
     wanted = set(query_words)
     points = 0.0
@@ -258,8 +254,6 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
-    if not wanted & set(PREPARATION) and NOT_FURTHER_SPECIFIED.search(row["description"]):
-        points += 5  # defaults as eaten: USDA's survey codes this form when a person does not say
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 

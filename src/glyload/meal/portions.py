@@ -156,7 +156,9 @@ def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, 
 def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str,
                     default: dict | None = None) -> Portion:
     """``quantity`` ``unit`` of a food by its household measures; ``default`` is its FNDDS
-    "Quantity not specified" portion, a serving when the food has no serving measure."""
+    "Quantity not specified" portion, a serving when the food has no serving measure.
+    FNDDS defaults and guideline amounts are listed in an error but never picked by name."""
+    listed, portions = portions, [p for p in portions if not is_special(p)]
     unit_re = rf"\b{re.escape(unit)}(e?s)?\b"
     if unit in SIZES:
         # "small" must not pick "extra small": prefer a measure that starts with the size.
@@ -192,7 +194,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         if whole is not None:
             note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
-    listing = describe(portions) or "none (use grams)"
+    listing = describe(listed) or "none (use grams)"
     raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
@@ -209,21 +211,23 @@ def _size_rank(description: str) -> int:
 
 
 def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "") -> dict | None:
-    """One of the food: a measure named for the food itself ("date, pitted", "bagel"),
-    else a medium or whole item, else (unless ``item_only``) USDA's first measure.
-    Among several, a medium one, then one with no size, then large, then small."""
+    """One of the food: a measure named for the food itself ("date, pitted", "bagel") or
+    a medium or whole item, else (unless ``item_only``) USDA's first measure. Among
+    several: a medium or regular one, then one with no size, then large, then small;
+    then the one naming most of the food ("McDonald's Big Mac" before "Mac Jr"), then
+    USDA's order. A variant named with a size ("Bagel Thin") comes after the plain one."""
     nouns = {singular(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
-    named = []
+    ones = []
     for portion in portions:
-        words = {singular(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        if nouns & words and not words & {"cup", "oz", "tbsp", "tsp"}:
-            named.append((-len(nouns & words), portion))
-    if named:  # the measure naming most of the food ("McDonald's Big Mac" before "Mac Jr")
-        return min(named, key=lambda n: (n[0], _size_rank(n[1]["description"]), n[1]["seq"]))[1]
-    items = [p for p in portions
-             if any(re.search(rf"\b{w}\b", p["description"].lower()) for w in WHOLE_ITEM)]
-    if items:
-        return min(items, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+        text = portion["description"].lower()
+        words = {singular(w) for w in re.findall(r"[a-z]+", text)}
+        if words & {"cup", "oz", "tbsp", "tsp"}:
+            continue
+        named = len(nouns & words)
+        if named or any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
+            ones.append((_size_rank(portion["description"]), -named, portion["seq"], portion))
+    if ones:
+        return min(ones, key=lambda one: one[:3])[3]
     if item_only:
         return None
     return portions[0] if portions else None
@@ -307,11 +311,11 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
     every = food_portions(conn, food["food_id"])
     portions = [p for p in every if not is_special(p)]
     name = food["description"]
-    if item.unit_kind == "volume":
-        return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
+    if item.unit_kind == "volume":  # FNDDS defaults never start with a volume word
+        return volume_grams(every, item.unit, item.quantity, item.phrase, name)
     default = not_specified(every)
     if item.unit_kind == "household":
-        return household_grams(portions, item.unit, item.quantity, item.phrase, name, default)
+        return household_grams(every, item.unit, item.quantity, item.phrase, name, default)
     if host is not None and not item.amount_given:
         added = guideline(every, host)
         if added is not None:

@@ -126,13 +126,19 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         grams, portion = weighed.grams, weighed.description
         notes.extend(weighed.notes)
     unused = [] if item.food_id else unused_words(item, food, portion)
-    for word in list(unused):
+    # A typed variety the food's own name does not hold (USDA has no jasmine rice, or lists
+    # it only among "basmati or jasmine rice"): its measured GI, unless the food's is measured.
+    named = set(normalise(food["description"]))
+    varieties = [w for w in words(item.phrase) if singular(w) not in named
+                 and (w in unused or food["gi_method"] != "direct")] if not item.food_id else []
+    for word in varieties:
         found = measured_variety(conn, word, food)
         if found is not None:
             notes.append(variety_note(found, food))
             food = {**food, "gi": found["gi"], "gi_low": found["gi_low"], "gi_high": found["gi_high"],
                     "gi_method": VARIETY_METHOD, "gi_confidence": "high" if found["iso"] else "medium"}
-            unused.remove(word)
+            if word in unused:
+                unused.remove(word)
             break
     if unused:
         notes.append(f"not used for the match: {', '.join(unused)} (scored as {food['description']!r})")
