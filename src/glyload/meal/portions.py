@@ -199,7 +199,8 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
 
 
 #: Preference among measures of one item when no size is given.
-SIZE_ORDER = ("medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small", "mini")
+SIZE_ORDER = ("medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small", "mini",
+              "miniature")
 
 
 def _size_rank(description: str) -> int:
@@ -210,24 +211,33 @@ def _size_rank(description: str) -> int:
     return SIZE_ORDER.index("")
 
 
-def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "") -> dict | None:
-    """One of the food: a measure named for the food itself ("date, pitted", "bagel") or
-    a medium or whole item, else (unless ``item_only``) USDA's first measure. Among
-    several: a medium or regular one, then one with no size, then large, then small;
-    then the one naming most of the food ("McDonald's Big Mac" before "Mac Jr"), then
-    USDA's order. A variant named with a size ("Bagel Thin") comes after the plain one."""
+def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "",
+                    default: dict | None = None) -> dict | None:
+    """One of the food, in this order: a measure named for the food itself ("nugget",
+    "breast", "medium cookie", "McDonald's Big Mac"), unless it names a variant by size
+    ("Bagel Thin", "miniature egg roll"); then ``default`` (the food's FNDDS "Quantity not
+    specified", USDA's one serving of it); then a medium or whole item; then a named
+    variant; else (unless ``item_only``) USDA's first measure. Within each: medium or
+    regular first, then no size, large, small; the measure naming most of the food; USDA's order."""
     nouns = {singular(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
+    plain = SIZE_ORDER.index("")
     ones = []
     for portion in portions:
+        if is_special(portion):
+            continue
         text = portion["description"].lower()
         words = {singular(w) for w in re.findall(r"[a-z]+", text)}
         if words & {"cup", "oz", "tbsp", "tsp"}:
             continue
-        named = len(nouns & words)
-        if named or any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
-            ones.append((_size_rank(portion["description"]), -named, portion["seq"], portion))
+        named, size = len(nouns & words), _size_rank(portion["description"])
+        if named:
+            ones.append((0 if size <= plain else 3, size, -named, portion["seq"], portion))
+        elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
+            ones.append((2, size, 0, portion["seq"], portion))
+    if default is not None:
+        ones.append((1, 0, 0, default["seq"], default))
     if ones:
-        return min(ones, key=lambda one: one[:3])[3]
+        return min(ones, key=lambda one: one[:4])[4]
     if item_only:
         return None
     return portions[0] if portions else None
@@ -326,8 +336,8 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
                    f"({ADDITION.basis})"
             return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
-    counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}") \
-        if item.amount_given else None
+    counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}",
+                              default=default) if item.amount_given else None
     if counted is not None:
         note = f"{item.quantity:g} x USDA '{counted['description']}'"
         return Portion(item.quantity * per_unit(counted), counted["description"], (note,))
