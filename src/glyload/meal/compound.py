@@ -88,6 +88,7 @@ def head_slots(description: str) -> list[set]:
     in one slot ("Macaroni or noodles with cheese" -> {macaroni, noodle}, {cheese})."""
     terms = [t.strip() for t in PARENTHESES.sub(" ", description).split(",")]
     term = terms[1] if terms[0].lower() in GROUPING_HEADS and len(terms) > 1 else terms[0]
+    term = re.split(r"\s+with\s+", term, maxsplit=1, flags=re.IGNORECASE)[0]
     slots: list[set] = []
     joined = False
     for word in normalise(term):
@@ -123,7 +124,8 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
     slots = head_slots(match.food["description"])
     before_with = content_words(WITH.split(item.text, maxsplit=1)[0])
-    return bool(slots) and all(slot & typed_words for slot in slots) and any(slot & before_with for slot in slots)
+    # The head term's noun (its last slot before its own "with") is what the dish is.
+    return bool(slots) and all(slot & typed_words for slot in slots) and bool(slots[-1] & before_with)
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
@@ -142,7 +144,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         for j in range(end, i + 1, -1):
             candidate = _join(text, parts, i, j)
             whole = parse_item(candidate)
-            whole = replace(whole, phrase=dish_phrase(whole.phrase))
+            whole = replace(whole, phrase=dish_phrase(expand(whole.phrase)))
             if is_dish(conn, whole):
                 joined = (whole, j)
                 break

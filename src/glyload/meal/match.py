@@ -60,7 +60,8 @@ GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
     "raw": {"raw", "fresh"},
-    "cooked": {"cooked", "boiled", "steamed", "baked", "roasted", "stewed", "simmered", "prepared", "microwaved"},
+    "cooked": {"cooked", "boiled", "steamed", "baked", "roasted", "stewed", "simmered", "prepared", "microwaved",
+               "made"},  # FNDDS: "Oatmeal, regular or quick, made with water"
     "boiled": {"boiled", "cooked"},
     "steamed": {"steamed", "cooked"},
     "baked": {"baked"},
@@ -80,6 +81,9 @@ CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
                  "flavored", "substitute", "imitation"}
+
+#: Points off a food in a changed form the phrase did not ask for.
+CHANGED_FORM_PENALTY = 10
 
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
@@ -110,6 +114,9 @@ class MatchError(GlyloadError):
 
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
+    ("mac and cheese", "macaroni and cheese"),
+    ("mac n cheese", "macaroni and cheese"),
+    ("blt", "bacon lettuce tomato sandwich"),
     ("soy milk", "soymilk"),
     ("hot dog bun", "hot dog rolls"),
     ("hamburger bun", "hamburger rolls"),
@@ -230,7 +237,7 @@ def score(query_words: list[str], row: dict) -> float:
             value -= 12
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted
-        value -= 10 * len(changed)
+        value -= CHANGED_FORM_PENALTY * len(changed)
     if is_branded(row):
         value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)
     return round(value, 2)
@@ -254,6 +261,8 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    if not wanted & set(PREPARATION) and "ready-to-eat" in row["description"].lower():
+        points += 2  # defaults as eaten: "cereal" is the ready-to-eat one, not one to cook
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 
@@ -297,6 +306,15 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             if is_branded(row):
                 row["_raw"] += BRAND_PENALTY
                 row["match_score"] = round(max(0.0, min(100.0, row["_raw"])), 1)
+    # A form every fitting food has is no change the typed phrase left out: "pho" is a soup.
+    fitting = [set(normalise(r["description"])) & CHANGED_FORMS for r in rows if r["_coverage"] == 1]
+    common = (set.intersection(*fitting) - set(query_words)) if fitting else set()
+    if common and not set(query_words) & set(PREPARATION):
+        for row in rows:
+            if row["_coverage"] == 1 and common <= set(normalise(row["description"])):
+                row["_raw"] += CHANGED_FORM_PENALTY * len(common)
+                row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
+                                                         * len(common))), 1)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
