@@ -198,6 +198,9 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
+#: Measures that are one whole item of any food ("1 fruit", "1 each").
+ONE_WHOLE = re.compile(r"^(fruit|whole|each|item)\b")
+
 #: Preference among measures of one item when no size is given.
 SIZE_ORDER = ("medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small", "mini",
               "miniature")
@@ -230,7 +233,7 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         if words & {"cup", "oz", "tbsp", "tsp"}:
             continue
         named, size = len(nouns & words), _size_rank(portion["description"])
-        if named:
+        if named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
             ones.append((0 if size <= plain else 3, size, -named, portion["seq"], portion))
         elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
             ones.append((2, size, 0, portion["seq"], portion))
