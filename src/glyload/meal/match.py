@@ -50,7 +50,7 @@ NEUTRAL = {
 }
 
 #: Words of foods for particular people; only matched when typed.
-NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch"}
+NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch", "meatless"}
 
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
@@ -73,6 +73,8 @@ PREPARATION = {
     "juice": {"juice"},
     "frozen": {"frozen"},
     "toasted": {"toasted"},
+    "grilled": {"grilled", "broiled", "roasted", "baked", "cooked"},
+    "roast": {"roast", "roasted"},
     "stewed": {"stewed"},
 }
 
@@ -115,6 +117,8 @@ class MatchError(GlyloadError):
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
     ("mac and cheese", "macaroni and cheese"),
+    ("meatloaf", "meat loaf"),
+    ("kebab", "kabob"),
     ("mac n cheese", "macaroni and cheese"),
     ("blt", "bacon lettuce tomato sandwich"),
     ("soy milk", "soymilk"),
@@ -156,7 +160,7 @@ UNSPECIFIED = re.compile(r"\b(nfs|ns as to)\b")
 
 #: How a food is cut says which measure to use (portions.py), not which food it is.
 CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "halved",
-        "quartered", "pieces", "minced", "crushed", "wedges"}
+        "quartered", "pieces", "minced", "crushed", "wedges", "sticks"}
 
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
@@ -220,6 +224,8 @@ def score(query_words: list[str], row: dict) -> float:
     names = normalise(row.get("common_names") or "") + normalise(aside)
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
+    # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
+    present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
     coverage = len(present) / len(wanted) if wanted else 0.0
     head = head_words(row["description"])
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
