@@ -153,13 +153,14 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         else:
             item, i = parse_item(parts[i]), i + 1
         items.append(item)
-    # A part joined by "with" is an addition to the first item (its amount, if not typed,
+    # A part joined by "with" is an addition to the item before it (its amount, if not typed,
     # is what USDA gives for that item); one joined by "and", "&", "+" is an item of its own.
     out, position = [items[0]], text.index(items[0].text) + len(items[0].text)
     for item in items[1:]:
         start = text.index(item.text, position)
         addition = ADDITION.search(text[position:start]) is not None
-        out.append(replace(item, host=items[0].text) if addition else item)
+        host = next((o for o in reversed(out) if o.host is None), out[-1])
+        out.append(replace(item, host=host.text) if addition else item)
         position = start + len(item.text)
     return out
 

@@ -224,7 +224,9 @@ def score_line(conn: sqlite3.Connection, line: MealLine, first: bool = False) ->
     typed = line.text if len(parts) > 1 else None
     scored = []
     for part in parts:
-        scored.append(score_item(conn, part, first=first, typed=typed, host=scored[0] if part.host else None))
+        host = next((s for s, p in zip(reversed(scored), reversed(parts[:len(scored)]))
+                     if p.text == part.host), None) if part.host else None
+        scored.append(score_item(conn, part, first=first, typed=typed, host=host))
     if typed:
         scored[0]["notes"].insert(0, f"no food is {typed!r} as one dish: scored as {len(parts)} items")
     return scored
