@@ -21,8 +21,8 @@ CORPUS = Path(__file__).parent / "data" / "typed_meals.txt"
 #: Meals the scorer gets wrong today, and why. The test fails when one of these is
 #: right (then remove it here) or when another meal is wrong.
 MISSES: dict[str, str] = {
-    "a bowl of cereal with milk": "two NFS cereals fit 'cereal' equally; the cooked one wins the tie (needs "
-                                  "'cold' or a brand)",
+    "a bowl of cereal with milk": "'Cereal, ready-to-eat, NFS' is not among the 400 full-text candidates for "
+                                  "'cereal' (SR has hundreds of branded cereals): 'Cereal, cooked, NFS' wins",
     "1 cup cooked oatmeal": "FNDDS says 'Oatmeal, ... made with water', SR 'oats ... cooked': neither has "
                             "both typed words in its name",
     "1 blueberry muffin": "SR 18274's own '1 muffin' measure is 31 g (a mini-muffin size); USDA's measure wins",

@@ -343,6 +343,8 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
                               default=default) if item.amount_given else None
     if counted is not None:
         note = f"{item.quantity:g} x USDA '{counted['description']}'"
+        if counted is default:
+            note = f"{item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g, its one serving)"
         return Portion(item.quantity * per_unit(counted), counted["description"], (note,))
     if default is not None:
         note = f"no amount given: {item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g)"
