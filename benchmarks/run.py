@@ -99,7 +99,7 @@ PHRASES = [p.strip() for p in """
 1 slice white bread | 1 slice whole wheat bread | 1 small apple | 1 small banana
 1 tbsp butter | 1 tbsp honey | 1 tbsp jam | 1 tbsp ketchup | 1 tbsp maple syrup
 1 tbsp mayonnaise | 1 tbsp mustard | 1 tbsp olive oil | 1 tbsp peanut butter
-1 tbsp strawberry jam | 1 tbsp sugar | 1 tsp honey | 1 tsp sugar | 1 waffle
+1 tbsp sugar | 1 tsp honey | 1 tsp sugar | 1 waffle
 1/2 cup cooked brown rice | 1/2 cup cooked oatmeal | 1/2 cup cooked white rice
 100 g chicken breast | 100 g cooked white rice | 100 g ground beef | 100 g salmon
 100 g tuna | 100 g white bread | 150 g boiled potatoes | 150 g chicken breast
@@ -246,7 +246,7 @@ class Bench:
             check_phrases(db, self.work)
             log(f"setup: writing {what}")
             write(path)
-        got = run([*args, "--db", db, path], out=self.work / f"{filename}.out")
+        got = run([*args, path, "--db", db], out=self.work / f"{filename}.out")
         res.result, res.cpu, res.rss = seconds(got.seconds), seconds(got.cpu), megabytes(got)
         res.status = verdict(got.seconds <= limit)
         return res

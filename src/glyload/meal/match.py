@@ -116,6 +116,7 @@ class MatchError(GlyloadError):
 
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
+    ("cooked oatmeal", "oatmeal"),  # oatmeal is the cooked dish (FNDDS "Oatmeal, NFS")
     ("mac and cheese", "macaroni and cheese"),
     ("meatloaf", "meat loaf"),
     ("kebab", "kabob"),
