@@ -23,8 +23,6 @@ CORPUS = Path(__file__).parent / "data" / "typed_meals.txt"
 MISSES: dict[str, str] = {
     "a bowl of cereal with milk": "'Cereal, ready-to-eat, NFS' is not among the 400 full-text candidates for "
                                   "'cereal' (SR has hundreds of branded cereals): 'Cereal, cooked, NFS' wins",
-    "1 cup cooked oatmeal": "FNDDS says 'Oatmeal, ... made with water', SR 'oats ... cooked': neither has "
-                            "both typed words in its name",
     "1 blueberry muffin": "SR 18274's own '1 muffin' measure is 31 g (a mini-muffin size); USDA's measure wins",
     "1 cup muesli": "USDA has muesli only as brands (FAMILIA, ALPEN) that fit too weakly",
     "1 cup shredded wheat": "SR's shredded wheat is a brand name; the matcher finds puffed wheat",
