@@ -763,3 +763,21 @@ def test_whole_table_of_a_compound_breakfast(db, conn):
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
     assert meal["grams"] == 379.0 and meal["available_carbohydrate_g"] == 63.87
+
+
+def test_progress_bar_only_for_long_meals_on_a_terminal(monkeypatch):
+    from glyload import cli as cli_module
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli_module.sys, "stderr", Terminal())
+    assert cli_module.meal_progress(cli_module.PROGRESS_MIN_ITEMS - 1) == (None, None)
+    bar, update = cli_module.meal_progress(cli_module.PROGRESS_MIN_ITEMS)
+    assert bar is not None
+    update(cli_module.PROGRESS_MIN_ITEMS)
+    bar.__exit__(None, None, None)
+    assert "Scoring" in cli_module.sys.stderr.getvalue()
+    monkeypatch.setattr(cli_module.sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert cli_module.meal_progress(10_000) == (None, None)

@@ -53,7 +53,7 @@ MISSES: dict[str, str] = {
 }
 
 #: The issue's target is 95% right; today's figure is what this test holds the scorer to.
-REQUIRED_SHARE = 0.86
+REQUIRED_SHARE = 0.87
 
 
 def read_corpus():
