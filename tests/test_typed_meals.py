@@ -30,10 +30,7 @@ MISSES: dict[str, str] = {
                                                       "('Lettuce, tomato ...'), never 'garden salad'",
     "1 cup caesar salad": "FNDDS 'Caesar salad' loses to the dressing (salad is a neutral word in SR names)",
     "1 chicken caesar wrap": "no FNDDS food holds all three words",
-    "1 bean and cheese burrito": "the FNDDS burrito with beans and cheese does not match the whole phrase "
-                                 "confidently, so it is split",
     "1 falafel wrap": "FNDDS has a falafel sandwich, not a wrap",
-    "1 cup hummus with 1 pita": "'pita' matches pita chips (3 g a chip) before pita bread",
     "1 cup cooked spaghetti with meatballs": "the FNDDS spaghetti with meatballs dish is not confident "
                                             "for the typed words, so it is split",
     "1 cup chicken stir fry": "FNDDS names stir-fries 'Chicken and vegetables ... soy-based sauce'",
@@ -53,7 +50,7 @@ MISSES: dict[str, str] = {
 }
 
 #: The issue's target is 95% right; today's figure is what this test holds the scorer to.
-REQUIRED_SHARE = 0.87
+REQUIRED_SHARE = 0.88
 
 
 def read_corpus():

@@ -114,7 +114,8 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     typed_words = content_words(item.phrase)
     if not typed_words <= found:
         return False
-    if (NEGATIONS | CHANGED_FORMS | ADDED) & (found - typed_words):
+    named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
+    if (NEGATIONS | CHANGED_FORMS | ADDED) & (named - typed_words):
         return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
     typed = [w for w in normalise(expand(item.phrase)) if w not in GLUE_WORDS]
     terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in match.food["description"].split(","))

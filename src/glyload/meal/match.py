@@ -82,7 +82,7 @@ PREPARATION = {
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
-                 "flavored", "substitute", "imitation"}
+                 "flavored", "substitute", "imitation", "chip"}
 
 #: Points off a food in a changed form the phrase did not ask for.
 CHANGED_FORM_PENALTY = 10
