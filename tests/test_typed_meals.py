@@ -39,8 +39,6 @@ MISSES: dict[str, str] = {
     "1 cup risotto": "FNDDS names risotto 'Rice, white, with cheese and/or cream based sauce'",
     "1 cup tuna casserole": "FNDDS has 'Tuna noodle casserole ...': 'noodle' and the sauce words keep "
                             "the match below the threshold",
-    "1 fish fillet with 1 cup peas": "'fish fillet' matches a sandwich ingredient without portions (an error, "
-                                     "not a silent guess)",
     "1 string cheese": "FNDDS lists '1 string' of part-skim mozzarella as 4.7 g; USDA's measure wins",
     "1 cup lemonade": "SR lemonade powder outranks the prepared drink",
     "fish and chips": "no USDA food is fish and chips; 'chips' is read the American way (crisps)",

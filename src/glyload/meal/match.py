@@ -50,7 +50,8 @@ NEUTRAL = {
 }
 
 #: Words of foods for particular people; only matched when typed.
-NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch", "meatless"}
+NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch", "meatless",
+         "ingredient"}  # FNDDS "... as ingredient in sandwiches": a part of another food
 
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
@@ -82,7 +83,7 @@ PREPARATION = {
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
-                 "flavored", "substitute", "imitation", "chip"}
+                 "flavored", "substitute", "imitation", "chip", "dressing"}
 
 #: Points off a food in a changed form the phrase did not ask for.
 CHANGED_FORM_PENALTY = 10
