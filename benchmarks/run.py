@@ -101,7 +101,7 @@ PHRASES = [p.strip() for p in """
 1 slice white bread | 1 slice whole wheat bread | 1 small apple | 1 small banana
 1 tbsp butter | 1 tbsp honey | 1 tbsp jam | 1 tbsp ketchup | 1 tbsp maple syrup
 1 tbsp mayonnaise | 1 tbsp mustard | 1 tbsp olive oil | 1 tbsp peanut butter
-1 tbsp jam | 1 tbsp sugar | 1 tsp honey | 1 tsp sugar | 1 waffle
+1 tbsp sugar | 1 tsp honey | 1 tsp sugar | 1 waffle
 1/2 cup cooked brown rice | 1/2 cup cooked oatmeal | 1/2 cup cooked white rice
 100 g chicken breast | 100 g cooked white rice | 100 g ground beef | 100 g salmon
 100 g tuna | 100 g white bread | 150 g boiled potatoes | 150 g chicken breast
@@ -253,34 +253,29 @@ class Bench:
         res.status = verdict(got.seconds <= 5)
         return res
 
-    # 5
-    def diary_text(self) -> Result:
-        res = Result("diary-text")
+    def _typed_text(self, name: str, filename: str, write, what: str, args, limit: float) -> Result:
+        """Time ``glyload ARGS FILE`` on generated typed text (phrases checked first)."""
+        res = Result(name)
         db = self.database()
-        path = self.work / "diary-text.csv"
+        path = self.work / filename
         if not path.exists():
             check_phrases(db, self.work)
-            log(f"setup: writing {DIARY_TEXT_ROWS:,} diary rows (item text)")
-            write_text_diary(path, DIARY_TEXT_ROWS)
-        got = run(["diary", "--db", db, path], out=self.work / "diary-text.out")
+            log(f"setup: writing {what}")
+            write(path)
+        got = run([*args, path, "--db", db], out=self.work / f"{filename}.out")
         res.result, res.cpu, res.rss = seconds(got.seconds), seconds(got.cpu), megabytes(got)
-        res.status = verdict(got.seconds <= 20)
+        res.status = verdict(got.seconds <= limit)
         return res
 
+    # 5
+    def diary_text(self) -> Result:
+        return self._typed_text("diary-text", "diary-text.csv", lambda p: write_text_diary(p, DIARY_TEXT_ROWS),
+                                f"{DIARY_TEXT_ROWS:,} diary rows (item text)", ["diary"], 20)
 
     # 6
     def score_file(self) -> Result:
-        res = Result("score-file")
-        db = self.database()
-        path = self.work / "meal-10k.txt"
-        if not path.exists():
-            check_phrases(db, self.work)
-            log(f"setup: writing {SCORE_FILE_ITEMS:,} typed items, one a line")
-            write_typed_items(path, SCORE_FILE_ITEMS)
-        got = run(["score", "--db", db, "--file", path], out=self.work / "meal-10k.out")
-        res.result, res.cpu, res.rss = seconds(got.seconds), seconds(got.cpu), megabytes(got)
-        res.status = verdict(got.seconds <= 3)
-        return res
+        return self._typed_text("score-file", "meal-10k.txt", lambda p: write_typed_items(p, SCORE_FILE_ITEMS),
+                                f"{SCORE_FILE_ITEMS:,} typed items, one a line", ["score", "--file"], 3)
 
 
 BENCHMARKS = {

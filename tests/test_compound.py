@@ -27,7 +27,12 @@ def test_pieces(text, parts):
 def test_two_foods_with_amounts_are_two_items(conn):
     items = split_item(conn, "2 eggs and 2 slices white bread")
     assert [(i.quantity, i.unit, i.phrase) for i in items] == [(2.0, None, "eggs"), (2.0, "slice", "white bread")]
-    assert items[1].host == "2 eggs"
+    assert items[1].host is None  # "and": an item of its own, not an addition to the eggs
+
+
+def test_a_with_part_is_an_addition_to_the_first_item(conn):
+    items = split_item(conn, "1 cup coffee with milk and 2 cookies")
+    assert [(i.phrase, i.host) for i in items] == [("coffee", None), ("milk", "1 cup coffee"), ("cookies", None)]
 
 
 def test_addition_without_amount_is_its_own_item_with_a_default(conn):

@@ -772,3 +772,9 @@ def test_score_json_with_any_query_bytes(ds, raw, key):
     assert response.status_code < 500, (response.status_code, response.text[:300])
     response = get(ds, f"/-/score?meal={raw}")
     assert response.status_code < 500, (response.status_code, response.text[:300])
+def test_score_json_splits_a_compound_meal_as_the_cli_does(ds, built_db):
+    meal = "2 eggs and 2 slices white bread"
+    data = get(ds, f"/-/score.json?meal={quote_plus(meal)}").json()
+    assert data == json.loads(json.dumps(score_meal(connect(built_db), meal)))
+    assert [i["input"] for i in data["items"]] == ["2 eggs", "2 slices white bread"]
+    assert {i["typed"] for i in data["items"]} == {meal}

@@ -394,3 +394,11 @@ def test_nul_character_in_an_item_is_located(db, tmp_path):
 def test_food_id_without_carbohydrate_value(db, diary_file):
     path = diary_file([("2024-01-01", "b", "", "11000000", "100")])
     assert_one_line_error(run(db, str(path)), f"{path}:2:", "food 11000000 has no carbohydrate value")
+def test_a_compound_item_is_one_row_per_food(conn, diary_file):
+    """The diary reads items through the meal scorer's entrance: "X and Y" is two foods."""
+    path = diary_file([("2024-01-01", "breakfast", "2 eggs and 2 slices white bread", "", "")])
+    meal = score_diary(conn, path)["meals"][0]
+    parts = score_meal(conn, "2 eggs and 2 slices white bread")
+    assert meal["items"] == 2
+    assert meal["grams"] == pytest.approx(parts["totals"]["grams"])
+    assert meal["gl"] == pytest.approx(parts["totals"]["gl"], abs=0.01)

@@ -730,6 +730,8 @@ def test_any_text_argument_scores_or_fails_in_one_line(db, arguments):
 @given(data=st.binary(max_size=400) | TYPED.map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_any_bytes_on_stdin_score_or_fail_in_one_line(db, data):
     assert_exit_0_or_one_line(CliRunner().invoke(cli, ["score", "--db", str(db), "--partial"], input=data))
+
+
 # --- FNDDS survey foods and their portions (issue 8) ------------------------------------------------
 
 
@@ -756,3 +758,54 @@ def test_sr28_acceptance_values_still_hold(conn):
 def test_food_without_carbohydrate_value_is_one_line_error(db):
     # FNDDS publishes no nutrient values for 11000000 "Milk, human"
     assert_one_line_error(run(db, "score", "11000000: 100 g"), "11000000 Milk, human has no carbohydrate value")
+
+
+def test_whole_table_of_a_compound_breakfast(db, conn):
+    """Oatmeal as eaten (FNDDS 'Oatmeal, NFS', 1 cup = 240 g), honey, a medium banana (118 g).
+    Every column but GI and GL is USDA's; GI and GL come from the database's own GI."""
+    from glyload.output import table
+
+    text = "1 cup oatmeal with 1 tbsp honey and a banana"
+    foods = [food(conn, i) for i in ("56202960", "19296", "09040")]
+    rows = [("1 cup oatmeal", "56202960 Oatmeal, NFS", 240.0, 22.73),
+            ("1 tbsp honey", "19296 Honey", 21.0, 17.26),
+            ("a banana", "09040 Bananas, raw", 118.0, 23.88)]
+    items = [{"input": n, "food_label": f, "grams": g, "available_carbohydrate_g": c,
+              "gi_label": f"{x['gi']:g} ({x['gi_method']})", "gl": round(x["gi"] * c / 100, 2)}
+             for (n, f, g, c), x in zip(rows, foods)]
+    meal = score_meal(conn, text)["totals"]
+    from glyload.cli import ITEM_TABLE
+
+    expected = "\n".join([
+        table(items, ITEM_TABLE, total={"input": "meal", "grams": 379.0, "available_carbohydrate_g": 63.87,
+                                        "gi_label": f"{meal['gi']:g}", "gl": meal["gl"]}),
+        "",
+        f"Glycemic load: {meal['gl']:.1f} ({meal['gl_class']}, range {meal['gl_low']:.1f}-{meal['gl_high']:.1f})",
+        f"Meal GI: {meal['gi']:g} ({meal['gi_class']})",
+        f"Carbohydrate with a measured GI: {meal['measured_carb_share'] * 100:.0f}%",
+        f"Note 1 (1 cup oatmeal): no food is '{text}' as one dish: scored as 3 items",
+        "Note 3 (a banana): 1 x USDA 'medium (7\" to 7-7/8\" long)'",
+        "",
+    ])
+    result = run(db, "score", text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected
+    assert meal["grams"] == 379.0 and meal["available_carbohydrate_g"] == 63.87
+
+
+def test_progress_bar_only_for_long_meals_on_a_terminal(monkeypatch):
+    from glyload import cli as cli_module
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli_module.sys, "stderr", Terminal())
+    assert cli_module.meal_progress(cli_module.PROGRESS_MIN_ITEMS - 1) == (None, None)
+    bar, update = cli_module.meal_progress(cli_module.PROGRESS_MIN_ITEMS)
+    assert bar is not None
+    update(cli_module.PROGRESS_MIN_ITEMS)
+    bar.__exit__(None, None, None)
+    assert "Scoring" in cli_module.sys.stderr.getvalue()
+    monkeypatch.setattr(cli_module.sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert cli_module.meal_progress(10_000) == (None, None)

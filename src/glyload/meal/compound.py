@@ -22,11 +22,24 @@ import sqlite3
 from dataclasses import replace
 
 from ..search import normalise
-from .match import NEUTRAL, MatchError, expand, head_words, match_food
+from .match import CHANGED_FORMS, GROUPING_HEADS, NEUTRAL, PARENTHESES, MatchError, expand, match_food
 from .parse import ParsedItem, ParseError, parse_item
 
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
 JOINER = re.compile(r"\s+(?:with|and|plus|w/)\s+|\s*[&+]\s*|\s+w/", re.IGNORECASE)
+
+#: The joining words as words of a phrase.
+JOINING_WORDS = {"with", "and", "plus", "w/", "&", "+"}
+WITH = re.compile(r"\s+(?:with|w/)\s*", re.IGNORECASE)
+
+#: Joining words that make the next part an addition to the first ("coffee with milk").
+ADDITION = re.compile(r"\bwith\b|\bw/", re.IGNORECASE)
+
+#: Words that deny what was typed: a dish named with them is not the typed one.
+NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatless"}
+
+#: Words that add to what was typed (sugar): a dish named with them is another food.
+ADDED = {"sweetened", "sweet", "sugar", "honey", "candied", "glazed", "frosted"}
 
 #: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
 GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
@@ -64,6 +77,32 @@ def content_words(phrase: str) -> set:
     return set(normalise(expand(phrase))) - GLUE_WORDS
 
 
+def dish_phrase(phrase: str) -> str:
+    """The phrase a dish is looked up by: its food words, the joining words left out
+    ("macaroni and cheese" finds "Macaroni or noodles with cheese")."""
+    return " ".join(w for w in phrase.split() if w.lower() not in JOINING_WORDS)
+
+
+def head_slots(description: str) -> list[set]:
+    """What a food is, as slots of words: its head term's food words, words joined by "or"
+    in one slot ("Macaroni or noodles with cheese" -> {macaroni, noodle}, {cheese})."""
+    terms = [t.strip() for t in PARENTHESES.sub(" ", description).split(",")]
+    term = terms[1] if terms[0].lower() in GROUPING_HEADS and len(terms) > 1 else terms[0]
+    term = re.split(r"\s+with\s+", term, maxsplit=1, flags=re.IGNORECASE)[0]
+    slots: list[set] = []
+    joined = False
+    for word in normalise(term):
+        if word == "or":
+            joined = bool(slots)
+        elif word not in GLUE_WORDS and word not in NEUTRAL:
+            if joined:
+                slots[-1].add(word)
+            else:
+                slots.append({word})
+            joined = False
+    return slots
+
+
 def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     """Whether one food is the whole joined phrase (see the module's rule)."""
     unit = item.unit if item.unit_kind in ("volume", "household") else None
@@ -72,14 +111,22 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     except MatchError:
         return False
     found = food_words(match.food)
-    if not content_words(item.phrase) <= found:
+    typed_words = content_words(item.phrase)
+    if not typed_words <= found:
         return False
-    typed = normalise(expand(item.phrase))
-    if any(normalise(term)[:len(typed)] == typed for term in match.food["description"].split(",")):
+    named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
+    if (NEGATIONS | CHANGED_FORMS | ADDED) & (named - typed_words):
+        return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
+    typed = [w for w in normalise(expand(item.phrase)) if w not in GLUE_WORDS]
+    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in match.food["description"].split(","))
+    if any(term[:len(typed)] == typed for term in terms):
         return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
-    # What the food is must be typed: "toast with butter" is not French toast.
-    head = head_words(match.food["description"]) - GLUE_WORDS - NEUTRAL
-    return bool(head) and head <= content_words(item.phrase)
+    # What the food is must be typed ("toast with butter" is not French toast), and before
+    # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
+    slots = head_slots(match.food["description"])
+    before_with = content_words(WITH.split(item.text, maxsplit=1)[0])
+    # The head term's noun (its last slot before its own "with") is what the dish is.
+    return bool(slots) and all(slot & typed_words for slot in slots) and bool(slots[-1] & before_with)
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
@@ -98,6 +145,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         for j in range(end, i + 1, -1):
             candidate = _join(text, parts, i, j)
             whole = parse_item(candidate)
+            whole = replace(whole, phrase=dish_phrase(expand(whole.phrase)))
             if is_dish(conn, whole):
                 joined = (whole, j)
                 break
@@ -106,10 +154,15 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         else:
             item, i = parse_item(parts[i]), i + 1
         items.append(item)
-    host = items[0]
-    out = [host]
+    # A part joined by "with" is an addition to the item before it (its amount, if not typed,
+    # is what USDA gives for that item); one joined by "and", "&", "+" is an item of its own.
+    out, position = [items[0]], text.index(items[0].text) + len(items[0].text)
     for item in items[1:]:
-        out.append(replace(item, host=host.text))
+        start = text.index(item.text, position)
+        addition = ADDITION.search(text[position:start]) is not None
+        host = next((o for o in reversed(out) if o.host is None), out[-1])
+        out.append(replace(item, host=host.text) if addition else item)
+        position = start + len(item.text)
     return out
 
 

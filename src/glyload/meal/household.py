@@ -48,6 +48,11 @@ HOUSEHOLD = {h.word: h for h in (
     Household("spoonful", 1, "tbsp", "convention: a spoonful is one US tablespoon = 14.8 ml"),
 )}
 
+#: An addition typed without an amount ("with milk") when USDA gives no amount for it
+#: (no FNDDS guideline or default portion): one tablespoon, said in the notes.
+ADDITION = Household("addition", 1, "tbsp", "convention: an addition with no amount is one US tablespoon "
+                                            "where USDA gives no guideline amount for it")
+
 #: Words that need no size of their own: a piece is the food's own piece, item or slice,
 #: and a serving the food's own serving (else its default portion); both say so in the notes.
 OWN_MEASURE_WORDS = ("piece", "serving")

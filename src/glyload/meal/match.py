@@ -50,7 +50,8 @@ NEUTRAL = {
 }
 
 #: Words of foods for particular people; only matched when typed.
-NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch"}
+NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity", "school", "lunch", "meatless",
+         "ingredient"}  # FNDDS "... as ingredient in sandwiches": a part of another food
 
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
@@ -60,7 +61,8 @@ GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
     "raw": {"raw", "fresh"},
-    "cooked": {"cooked", "boiled", "steamed", "baked", "roasted", "stewed", "simmered", "prepared", "microwaved"},
+    "cooked": {"cooked", "boiled", "steamed", "baked", "roasted", "stewed", "simmered", "prepared", "microwaved",
+               "made"},  # FNDDS: "Oatmeal, regular or quick, made with water"
     "boiled": {"boiled", "cooked"},
     "steamed": {"steamed", "cooked"},
     "baked": {"baked"},
@@ -72,6 +74,8 @@ PREPARATION = {
     "juice": {"juice"},
     "frozen": {"frozen"},
     "toasted": {"toasted"},
+    "grilled": {"grilled", "broiled", "roasted", "baked", "cooked"},
+    "roast": {"roast", "roasted"},
     "stewed": {"stewed"},
 }
 
@@ -79,8 +83,11 @@ PREPARATION = {
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
-                 "flavored", "substitute", "imitation",
+                 "flavored", "substitute", "imitation", "chip", "dressing",
                  "topping"}  # FNDDS's parts of dishes: "Topping from cheese pizza"
+
+#: Points off a food in a changed form the phrase did not ask for.
+CHANGED_FORM_PENALTY = 10
 
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
@@ -111,6 +118,12 @@ class MatchError(GlyloadError):
 
 #: What people type -> how SR names it (whole words or phrases, applied in order).
 SYNONYMS = (
+    ("cooked oatmeal", "oatmeal"),  # oatmeal is the cooked dish (FNDDS "Oatmeal, NFS")
+    ("mac and cheese", "macaroni and cheese"),
+    ("meatloaf", "meat loaf"),
+    ("kebab", "kabob"),
+    ("mac n cheese", "macaroni and cheese"),
+    ("blt", "bacon lettuce tomato sandwich"),
     ("soy milk", "soymilk"),
     ("hot dog bun", "hot dog rolls"),
     ("hamburger bun", "hamburger rolls"),
@@ -121,7 +134,6 @@ SYNONYMS = (
     ("kiwi", "kiwifruit"),
     ("cornflakes", "corn flakes"),
     ("porridge", "oats cooked with water"),
-    ("oatmeal", "oats"),
     ("spaghetti", "pasta"),
     ("macaroni", "pasta"),
     ("penne", "pasta"),
@@ -151,16 +163,25 @@ UNSPECIFIED = re.compile(r"\b(nfs|ns as to)\b")
 
 #: How a food is cut says which measure to use (portions.py), not which food it is.
 CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "halved",
-        "quartered", "pieces", "minced", "crushed", "wedges"}
+        "quartered", "pieces", "minced", "crushed", "wedges", "sticks"}
 
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
+#: Nouns people use for a food in the state USDA names with an adjective ("toast" is
+#: toasted bread), unless a dish of that name is meant ("French toast", "shrimp toast").
+STATE_NOUNS = (
+    (re.compile(r"(?<!french )(?<!shrimp )(?<!melba )(?<!texas )\btoast\b"), "bread toasted"),
+)
+
+
 def expand(phrase: str) -> str:
-    """Apply :data:`SYNONYMS` to whole words of ``phrase``."""
+    """Apply :data:`SYNONYMS` and :data:`STATE_NOUNS` to whole words of ``phrase``."""
     text = " ".join(phrase.lower().split())
     for typed, named in SYNONYMS:
         text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
+    for pattern, named in STATE_NOUNS:
+        text = pattern.sub(named, text)
     return text
 
 
@@ -206,6 +227,8 @@ def score(query_words: list[str], row: dict) -> float:
     names = normalise(row.get("common_names") or "") + normalise(aside)
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
+    # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
+    present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
     coverage = len(present) / len(wanted) if wanted else 0.0
     head = head_words(row["description"])
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
@@ -223,7 +246,7 @@ def score(query_words: list[str], row: dict) -> float:
             value -= 12
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted
-        value -= 10 * len(changed)
+        value -= CHANGED_FORM_PENALTY * len(changed)
     if is_branded(row):
         value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)
     return round(value, 2)
@@ -231,7 +254,12 @@ def score(query_words: list[str], row: dict) -> float:
 
 def preference(query_words: list[str], row: dict) -> float:
     """Points that order equally good matches (not counted in the match score):
-    the usual form of a food and a commonly eaten one first."""
+    the usual form of a food and a commonly eaten one first.
+
+    Defaults as eaten: a phrase without a state word ("oatmeal", "cereal", "cheeseburger")
+    gets the form people eat: a food of USDA's dietary survey, a cooked grain or pulse over a
+    dry one, and among equal fits the one the survey codes when a person does not say
+    (FNDDS's "NFS" and "NS as to ..." foods; :func:`rank`'s order)."""
     desc = set(normalise(row["description"]))
     wanted = set(query_words)
     points = 0.0
@@ -242,6 +270,8 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    if not wanted & set(PREPARATION) and "ready-to-eat" in row["description"].lower():
+        points += 2  # defaults as eaten: "cereal" is the ready-to-eat one, not one to cook
     if is_fndds(row.get("source")):
         # Every FNDDS food has household portions; how many says nothing (the sort uses
         # the count only to order equal matches, after "NFS").
@@ -289,6 +319,15 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             if is_branded(row):
                 row["_raw"] += BRAND_PENALTY
                 row["match_score"] = round(max(0.0, min(100.0, row["_raw"])), 1)
+    # A form every fitting food has is no change the typed phrase left out: "pho" is a soup.
+    fitting = [set(normalise(r["description"])) & CHANGED_FORMS for r in rows if r["_coverage"] == 1]
+    common = (set.intersection(*fitting) - set(query_words)) if fitting else set()
+    if common and not set(query_words) & set(PREPARATION):
+        for row in rows:
+            if row["_coverage"] == 1 and common <= set(normalise(row["description"])):
+                row["_raw"] += CHANGED_FORM_PENALTY * len(common)
+                row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
+                                                         * len(common))), 1)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))

@@ -112,6 +112,9 @@ UNIT_SPELLINGS = {
     "jumbo": "jumbo",
 }
 
+#: Sizes that need no number before them ("medium fries"); "jumbo shrimp" stays a food name.
+LEADING_SIZES = {"small", "medium", "large"}
+
 #: One-letter spellings where case matters: T is a tablespoon, t a teaspoon.
 CASE_SENSITIVE_UNITS = {"T": "tbsp", "t": "tsp"}
 
@@ -260,6 +263,8 @@ def _parse(text: str) -> ParsedItem:
         unit, j = _read_unit(tokens, i)
         if unit and _is_word(_at(tokens, j), "of"):  # "cup of tea"
             value, i = 1.0, j
+        elif unit in LEADING_SIZES and _at(tokens, j) is not None and _at(tokens, j).kind == "word":
+            value, i = 1.0, j  # "medium fries", "large coffee": one of that size
         else:
             unit = None
             trailing = _read_trailing(tokens, i, rest)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import GlyloadError
 from ..search import singular
-from .household import OWN_MEASURE_WORDS, household
+from .household import ADDITION, OWN_MEASURE_WORDS, household
 from .household import grams as household_mass
 from .parse import VOLUME_ML
 
@@ -33,8 +33,7 @@ VOLUME_WORDS = {
     "gallon": ("gallon",),
 }
 #: Measures that mean "one of the thing" when no size is asked for.
-WHOLE_ITEM = ("medium", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small",
-              "regular")
+WHOLE_ITEM = ("medium", "regular", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
            "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
@@ -103,7 +102,9 @@ def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
 
     def fit(portion):
         words = {_stem(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        return (-len(words & wanted), portion["seq"])
+        # then medium/regular size, then a whole one ("slice" before "slice crust not eaten"), USDA's order
+        partial = "not eaten" in portion["description"].lower() and "eaten" not in wanted
+        return (-len(words & wanted), _size_rank(portion["description"]), partial, portion["seq"])
 
     return min(candidates, key=fit)
 
@@ -152,7 +153,12 @@ def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, 
                        f"its portions: {listing}")
 
 
-def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
+def household_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str,
+                    default: dict | None = None) -> Portion:
+    """``quantity`` ``unit`` of a food by its household measures; ``default`` is its FNDDS
+    "Quantity not specified" portion, a serving when the food has no serving measure.
+    FNDDS defaults and guideline amounts are listed in an error but never picked by name."""
+    listed, portions = portions, [p for p in portions if not is_special(p)]
     unit_re = rf"\b{re.escape(unit)}(e?s)?\b"
     if unit in SIZES:
         # "small" must not pick "extra small": prefer a measure that starts with the size.
@@ -180,18 +186,25 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure among USDA's portions; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
+    if unit == "serving" and default is not None:
+        note = f"no 'serving' measure in USDA's data; used USDA FNDDS '{default['description']}'"
+        return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
         whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
         if whole is not None:
             note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
-    listing = describe(portions) or "none (use grams)"
+    listing = describe(listed) or "none (use grams)"
     raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
+#: Measures that are one whole item of any food ("1 fruit", "1 each").
+ONE_WHOLE = re.compile(r"^(fruit|whole|each|item)\b")
+
 #: Preference among measures of one item when no size is given. FNDDS marks the portion
 #: it codes for an unspecified size "NFS" ("piece, NFS") and calls its standard size "regular".
-SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "extra large", "extra small", "mini")
+SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small",
+              "mini", "miniature")
 
 
 def _size_rank(description: str) -> int:
@@ -202,22 +215,33 @@ def _size_rank(description: str) -> int:
     return SIZE_ORDER.index("")
 
 
-def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "") -> dict | None:
-    """One of the food: a measure named for the food itself ("date, pitted", "bagel"),
-    else a medium or whole item, else (unless ``item_only``) USDA's first measure.
-    Among several, a medium one, then one with no size, then large, then small."""
+def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "",
+                    default: dict | None = None) -> dict | None:
+    """One of the food, in this order: a measure named for the food itself ("nugget",
+    "breast", "medium cookie", "McDonald's Big Mac"), unless it names a variant by size
+    ("Bagel Thin", "miniature egg roll"); then ``default`` (the food's FNDDS "Quantity not
+    specified", USDA's one serving of it); then a medium or whole item; then a named
+    variant; else (unless ``item_only``) USDA's first measure. Within each: medium or
+    regular first, then no size, large, small; the measure naming most of the food; USDA's order."""
     nouns = {singular(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
-    named = []
+    plain = SIZE_ORDER.index("")
+    ones = []
     for portion in portions:
-        words = {singular(w) for w in re.findall(r"[a-z]+", portion["description"].lower())}
-        if nouns & words and not words & {"cup", "oz", "tbsp", "tsp"}:
-            named.append(portion)
-    if named:
-        return min(named, key=lambda p: (_size_rank(p["description"]), p["seq"]))
-    items = [p for p in portions
-             if any(re.search(rf"\b{w}\b", p["description"].lower()) for w in WHOLE_ITEM)]
-    if items:
-        return min(items, key=lambda p: (_size_rank(p["description"]), p["seq"]))
+        if is_special(portion):
+            continue
+        text = portion["description"].lower()
+        words = {singular(w) for w in re.findall(r"[a-z]+", text)}
+        if words & {"cup", "oz", "tbsp", "tsp"}:
+            continue
+        named, size = len(nouns & words), _size_rank(portion["description"])
+        if named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
+            ones.append((0 if size <= plain else 3, size, -named, portion["seq"], portion))
+        elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
+            ones.append((2, size, 0, portion["seq"], portion))
+    if default is not None:
+        ones.append((1, 0, 0, default["seq"], default))
+    if ones:
+        return min(ones, key=lambda one: one[:4])[4]
     if item_only:
         return None
     return portions[0] if portions else None
@@ -292,23 +316,37 @@ def guideline(portions: list[dict], host: dict):
 def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = None) -> Portion:
     """Grams of ``food`` meant by a parsed item (quantity, unit, unit_kind).
 
-    No amount given: for an addition (``host``, the item it goes with), USDA FNDDS's
-    guideline amount for that host; else the food's FNDDS "Quantity not specified";
-    else the SR rule of :func:`default_portion`. The notes say which."""
+    No unit: a count ("6 nuggets") is of the food's one-item measure. No amount at all:
+    for an addition (``host``, the item it goes with), USDA FNDDS's guideline amount for
+    that host; else the food's FNDDS "Quantity not specified"; else the SR rule of
+    :func:`default_portion`. The notes say which."""
     if item.unit_kind == "mass":
         return Portion(item.grams(), "")
     every = food_portions(conn, food["food_id"])
     portions = [p for p in every if not is_special(p)]
     name = food["description"]
-    if item.unit_kind == "volume":
-        return volume_grams(portions, item.unit, item.quantity, item.phrase, name)
+    if item.unit_kind == "volume":  # FNDDS defaults never start with a volume word
+        return volume_grams(every, item.unit, item.quantity, item.phrase, name)
+    default = not_specified(every)
     if item.unit_kind == "household":
-        return household_grams(portions, item.unit, item.quantity, item.phrase, name)
+        return household_grams(every, item.unit, item.quantity, item.phrase, name, default)
     if host is not None and not item.amount_given:
         added = guideline(every, host)
         if added is not None:
             return added
-    default = not_specified(every)
+        if default is None and any(_is_volume(p["description"]) for p in portions):
+            weighed = volume_grams(portions, ADDITION.unit, ADDITION.amount, item.phrase, name)
+            note = f"no amount given: an addition to {host['food']!r} taken as {ADDITION.amount:g} {ADDITION.unit} " \
+                   f"({ADDITION.basis})"
+            return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
+    # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
+    counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}",
+                              default=default) if item.amount_given else None
+    if counted is not None:
+        note = f"{item.quantity:g} x USDA '{counted['description']}'"
+        if counted is default:
+            note = f"{item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g, its one serving)"
+        return Portion(item.quantity * per_unit(counted), counted["description"], (note,))
     if default is not None:
         note = f"no amount given: {item.quantity:g} x USDA FNDDS '{default['description']}' ({per_unit(default):g} g)"
         return Portion(item.quantity * per_unit(default), default["description"], (note,))

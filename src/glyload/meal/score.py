@@ -87,8 +87,8 @@ def unused_words(item: ParsedItem, food: dict, portion: str) -> list[str]:
     typed = words(item.phrase)
     unused = []
     for word in typed:
-        if singular(word) in found or word in CUTS or word.isdigit():
-            continue
+        if singular(word) in found or word in CUTS or word.isdigit() or f"{word}ed" in found:
+            continue  # "toast" is answered by "toasted"
         if word in PREPARATION and PREPARATION[word] & found:
             continue
         if any(word in words(said) and set(normalise(named)) <= found for said, named in SYNONYMS):
@@ -126,13 +126,19 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         grams, portion = weighed.grams, weighed.description
         notes.extend(weighed.notes)
     unused = [] if item.food_id else unused_words(item, food, portion)
-    for word in list(unused):
+    # A typed variety the food's own name does not hold (USDA has no jasmine rice, or lists
+    # it only among "basmati or jasmine rice"): its measured GI, unless the food's is measured.
+    named = set(normalise(food["description"]))
+    varieties = [w for w in words(item.phrase) if singular(w) not in named
+                 and (w in unused or food["gi_method"] != "direct")] if not item.food_id else []
+    for word in varieties:
         found = measured_variety(conn, word, food)
         if found is not None:
             notes.append(variety_note(found, food))
             food = {**food, "gi": found["gi"], "gi_low": found["gi_low"], "gi_high": found["gi_high"],
                     "gi_method": VARIETY_METHOD, "gi_confidence": "high" if found["iso"] else "medium"}
-            unused.remove(word)
+            if word in unused:
+                unused.remove(word)
             break
     if unused:
         notes.append(f"not used for the match: {', '.join(unused)} (scored as {food['description']!r})")
@@ -223,7 +229,9 @@ def score_line(conn: sqlite3.Connection, line: MealLine, first: bool = False) ->
     typed = line.text if len(parts) > 1 else None
     scored = []
     for part in parts:
-        scored.append(score_item(conn, part, first=first, typed=typed, host=scored[0] if scored else None))
+        host = next((s for s, p in zip(reversed(scored), reversed(parts[:len(scored)]))
+                     if p.text == part.host), None) if part.host else None
+        scored.append(score_item(conn, part, first=first, typed=typed, host=host))
     if typed:
         scored[0]["notes"].insert(0, f"no food is {typed!r} as one dish: scored as {len(parts)} items")
     return scored
