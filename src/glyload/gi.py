@@ -217,7 +217,7 @@ def _evidence(foods, measurements, links, concepts) -> dict:
     return {f["food_id"]: evidence[f["food_id"]] for f in foods if f["food_id"] in evidence}, linked
 
 
-def _measured_assignment(method, pooled: Pooled, concept: Concept | None, expected_error: float) -> dict:
+def measured_assignment(method, pooled: Pooled, concept: Concept | None, expected_error: float) -> dict:
     what = "this food" if method == "direct" else "a closely related food"
     studies = "one study" if pooled.studies == 1 else f"{pooled.studies} studies"
     tier = "ISO tier" if pooled.iso else "table 2 only (method deviations)"
@@ -341,7 +341,7 @@ def assign_with_validation(foods, measurements, links, concepts=None, ingredient
     for food_id, (method, _, concept) in evidence.items():
         p = pooled[food_id]
         expected = p.expected_error if method == "direct" else errors.get("related", {}).get("mae", p.expected_error)
-        result[food_id] = _measured_assignment(method, p, concept, expected)
+        result[food_id] = measured_assignment(method, p, concept, expected)
         if method == "related" and "related" in errors:
             result[food_id]["gi_basis"] += (f"; confidence from the leave-one-out error of related foods "
                                             f"(MAE {errors['related']['mae']:.1f})")

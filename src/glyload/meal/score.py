@@ -136,7 +136,7 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         if found is not None:
             notes.append(variety_note(found, food))
             food = {**food, "gi": found["gi"], "gi_low": found["gi_low"], "gi_high": found["gi_high"],
-                    "gi_method": VARIETY_METHOD, "gi_confidence": "high" if found["iso"] else "medium"}
+                    "gi_method": VARIETY_METHOD, "gi_confidence": found["gi_confidence"]}
             if word in unused:
                 unused.remove(word)
             break

@@ -15,6 +15,7 @@ that are a single food (no "with" or "and": a mixed meal is not the variety).
 from __future__ import annotations
 
 import sqlite3
+import statistics
 
 from ..database import dict_rows
 from ..search import normalise
@@ -39,11 +40,23 @@ def measured_variety(conn: sqlite3.Connection, word: str, food: dict) -> dict | 
             chosen.append(row)
     if not chosen:
         return None
-    from ..gi import pool
+    from ..gi import measured_assignment, pool, typical_sem
     from ..sources.gi_tables import MEASUREMENT_COLUMNS, Measurement
 
-    pooled = pool([Measurement(where=(), **{c: row[c] for c in MEASUREMENT_COLUMNS}) for row in chosen])
-    return {**pooled, "word": word}
+    def measurement(row):
+        return Measurement(where=(), **{c: row[c] for c in MEASUREMENT_COLUMNS})
+
+    # The build's pooling basis, read back from the database: the SEM imputation from every
+    # measurement's reported SEM (gi.typical_sem), and the between-study SD assumed for fewer
+    # than 3 studies, the median tau of the foods whose tau was estimated (3 studies or more).
+    typical = typical_sem([measurement(row) for row in dict_rows(conn, "select * from gi_measurements")])
+    taus = sorted(row["gi_tau"] for row in dict_rows(
+        conn, "select gi_tau from foods where gi_studies >= 3 and gi_tau is not null "
+              "and gi_method in ('direct', 'related')"))
+    typical_tau = statistics.median(taus) if taus else 0.0
+    pooled = pool([measurement(row) for row in chosen], typical, typical_tau)
+    assigned = measured_assignment("direct", pooled, None, pooled.expected_error)
+    return {**assigned, "iso": pooled.iso, "word": word}
 
 
 def note(found: dict, food: dict) -> str:
