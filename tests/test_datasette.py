@@ -336,6 +336,47 @@ def test_foreign_keys_are_labelled(ds):
 # --- SQL functions -------------------------------------------------------------------------
 
 
+def test_a_dishs_ingredients_are_reachable_from_its_row(ds):
+    page = get(ds, "/glyload/foods/27540010")  # Turkey sandwich on white
+    assert page.status_code == 200
+    # Datasette lists the rows of other tables that point at this one (foreign keys)
+    assert 'href="/glyload/ingredients?food_id=27540010"' in page.text
+    found = rows(ds, "/glyload/ingredients.json?food_id=27540010&_labels=on")
+    assert [(r["ingredient_code"], r["ingredient_id"]["value"], r["ingredient_id"]["label"]) for r in found] == [
+        ("18069", "18069", "Bread, white, commercially prepared (includes soft bread crumbs)"),
+        ("7081", "07081", "Turkey breast, sliced, prepackaged")]
+    # an SR food used as an ingredient links back to the dishes holding it
+    assert 'href="/glyload/ingredients?ingredient_id=07081"' in get(ds, "/glyload/foods/07081").text
+
+
+def test_dish_ingredients_query(ds):
+    found = rows(ds, "/glyload/dish_ingredients.json?dish=58137210")  # Pad Thai, NFS
+    assert [(r["resolved_id"], r["resolved_source"]) for r in found] == [("58137230", "FNDDS 2021-2023")]
+    sandwich = rows(ds, "/glyload/dish_ingredients.json?dish=27540010")
+    bread = sandwich[0]
+    assert bread["available_carbohydrate_in_recipe_g"] == round(60 * bread["available_carbohydrate_g"] / 100, 2)
+
+
+def test_unresolved_ingredients_query_is_the_cli_list(ds, built_db):
+    from glyload.database import connect
+    from glyload.ingredients import unresolved
+
+    found = rows(ds, "/glyload/unresolved_ingredients.json?_size=max")
+    listed = unresolved(connect(built_db))
+    assert [(r["ingredient_code"], r["dishes"]) for r in found] == [(r["ingredient_code"], r["dishes"]) for r in listed]
+    assert sum(r["dishes"] for r in found) == 291
+
+
+def test_facets_by_source_and_wweia_category(ds, built_db):
+    fndds = get_json(ds, "/glyload/foods.json?source=FNDDS+2021-2023&_size=0&_facet_size=max")
+    assert fndds["filtered_table_rows_count"] == 5432
+    categories = {item["value"]: item["count"] for item in fndds["facet_results"]["food_group"]["results"]}
+    assert len(categories) == 172 and categories["Pizza"] == query(
+        built_db, "select count(*) from foods where food_group_id = 'WWEIA-3602'")[0][0]
+    groups = get_json(ds, "/glyload/food_groups.json?_size=0")["facet_results"]["source"]["results"]
+    assert {item["value"]: item["count"] for item in groups} == {"SR28": 25, "FNDDS 2021-2023": 172}
+
+
 def sql(app, text):
     return get_json(app, f"/glyload.json?sql={quote_plus(text)}&_shape=array")
 

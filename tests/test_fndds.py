@@ -332,3 +332,41 @@ def test_bundled_wweia_numbers_cannot_collide_with_sr_group_codes():
         sr = {row["food_group_id"] for row in csv.DictReader(handle)}
     assert all(code.isdigit() and len(code) == 4 for code in sr)
     assert not {f"WWEIA-{f.wweia_category}" for f in read_tidy(BUNDLED).foods} & sr
+
+
+def test_cli_build_from_workbooks(tmp_path, tiny_release, no_gi_args):
+    from click.testing import CliRunner
+
+    from glyload.cli import cli
+
+    directory = write_workbooks(tmp_path / "wb")
+    db = tmp_path / "glyload.db"
+    args = ["build", "--db", str(db), "--usda", str(tiny_release), *no_gi_args[:4], "--fndds", str(directory)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Built {db} from {tiny_release}: 5 food_groups, 6 foods, 15 portions, "
+                                    "2 ingredients")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select value from glyload_meta where key = 'fndds_source'").fetchone() == (
+            str(directory),)
+        # 21300 is an SR28 food the tiny release lacks: it resolves to nothing
+        assert conn.execute("select ingredient_code, ingredient_id from ingredients order by food_id").fetchall() == [
+            ("58106230", "58106230"), ("21300", None)]
+
+
+def test_cli_build_with_bad_workbook_keeps_the_database(tmp_path, tiny_release, no_gi, no_gi_args):
+    from click.testing import CliRunner
+
+    from glyload.cli import cli
+
+    db = tmp_path / "glyload.db"
+    build_database(db, usda=tiny_release, **no_gi)
+    before = db.read_bytes()
+    directory = write_workbooks(tmp_path / "wb", title="{}")
+    result = CliRunner().invoke(cli, ["build", "--db", str(db), "--usda", str(tiny_release), *no_gi_args[:4],
+                                      "--fndds", str(directory)])
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]  # after the progress lines of --usda
+    assert last.startswith("Error: ") and last.endswith("Beverages.xlsx:1: expected the FNDDS title row "
+                                                         "('YYYY-YYYY Food and Nutrient Database for Dietary Studies ...')")
+    assert db.read_bytes() == before

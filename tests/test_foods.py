@@ -41,3 +41,11 @@ def test_library_leaves_the_connection_row_factory_alone(db):
         assert connection.execute("select food_id from foods where food_id = '09003'").fetchone() == ("09003",)
     finally:
         connection.close()
+
+
+def test_dish_shows_its_ingredients_and_source(conn):
+    food = food_details(conn, "58137210")
+    assert (food["source"], food["food_group"]) == ("FNDDS 2021-2023", "Fried rice and lo/chow mein")
+    assert [(i["ingredient_id"], i["resolved_source"]) for i in food["ingredients"]] == [
+        ("58137230", "FNDDS 2021-2023")]
+    assert food_details(conn, "20045")["ingredients"] == []

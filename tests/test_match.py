@@ -217,3 +217,29 @@ def test_unit_prefers_foods_with_that_measure(conn):
 def test_everyday_phrases_match_the_everyday_food(conn, phrase, check, why):
     best = match_food(conn, phrase).food
     assert check(best["description"].lower()), f"{phrase!r} should be {why}, got {best['description']!r}"
+
+
+# --- FNDDS names: dishes, not their parts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("pizza", "58106210"),            # Pizza, cheese, from restaurant or fast food, NS as to type of crust
+    ("pad thai", "58137210"),         # Pad Thai, NFS
+    ("chicken nuggets", "24198729"),  # Chicken nuggets, NFS
+    ("coffee", "92100000"),           # Coffee, NS as to type
+])
+def test_unspecified_dish_is_usdas_nfs_food(conn, phrase, food_id):
+    assert match_food(conn, phrase).food["food_id"] == food_id
+
+
+def test_pizza_is_a_pizza_not_its_topping(conn):
+    ranked = rank(conn, "pizza")
+    assert ranked[0]["description"].startswith("Pizza, cheese")
+    topping = next(r for r in ranked if r["description"] == "Topping from cheese pizza")
+    assert topping["match_score"] < THRESHOLD
+
+
+def test_additional_descriptions_answer_words_but_not_the_head(conn):
+    """58106230's additional descriptions say "pizza on bagel": a bagel is still a bagel."""
+    assert "pizza" not in match_food(conn, "bagel").food["description"].lower()
+    assert "pizza" in match_food(conn, "pan pizza").food["description"].lower()

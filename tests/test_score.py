@@ -781,3 +781,29 @@ def test_progress_bar_only_for_long_meals_on_a_terminal(monkeypatch):
     assert "Scoring" in cli_module.sys.stderr.getvalue()
     monkeypatch.setattr(cli_module.sys, "stderr", io.StringIO())  # not a terminal: no bar
     assert cli_module.meal_progress(10_000) == (None, None)
+# --- FNDDS survey foods and their portions (issue 8) ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "food_id", "grams", "portion"), [
+    ("6 chicken nuggets", "24198729", 96.0, "nugget"),          # 6 x "1 nugget" 16 g
+    ("1 cup pad thai", "58137210", 200.0, "cup"),
+    ("1 turkey sandwich", "27540010", 115.0, "regular"),       # FNDDS's standard size
+    ("1 piece pizza", "58106210", 119.0, "piece, NFS"),         # the piece USDA codes for no size
+    ("1 slice pizza", "58106210", 119.0, "piece, NFS"),
+])
+def test_fndds_dishes_and_their_portions(conn, text, food_id, grams, portion):
+    item = only_item(score_meal(conn, text))
+    assert (item["food_id"], item["grams"], item["portion"]) == (food_id, grams, portion)
+    assert item["match_score"] >= 70
+
+
+def test_sr28_acceptance_values_still_hold(conn):
+    rice = only_item(score_meal(conn, "1 cup cooked white rice"))
+    assert (rice["food_id"], rice["grams"]) == ("20045", 158.0)
+    apple = only_item(score_meal(conn, "1 medium apple"))
+    assert (apple["food_id"], apple["grams"]) == ("09003", 182.0)
+
+
+def test_food_without_carbohydrate_value_is_one_line_error(db):
+    # FNDDS publishes no nutrient values for 11000000 "Milk, human"
+    assert_one_line_error(run(db, "score", "11000000: 100 g"), "11000000 Milk, human has no carbohydrate value")

@@ -9,7 +9,8 @@ import pytest
 from glyload.errors import DataError
 from glyload.paths import data_dir
 from glyload.sources.records import FOOD_COLUMNS, PORTION_COLUMNS
-from glyload.sources.tidy import format_number, read_tidy, write_tidy
+from glyload.csvio import format_number
+from glyload.sources.tidy import read_tidy, write_tidy
 from glyload.sources.usda import read_release
 
 TIDY_FILES = ("food_groups.csv", "foods.csv", "portions.csv")

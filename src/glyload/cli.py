@@ -61,7 +61,8 @@ def open_db(db_path):
 def cli():
     """Glycemic load food database and meal scorer.
 
-    Foods and portions from USDA SR28, glycemic index from the International
+    Foods and portions from USDA SR28 and FNDDS 2021-2023 (survey foods and
+    mixed dishes, with their ingredients), glycemic index from the International
     Tables of GI and GL values 2021. Example:
 
         glyload score "1 cup cooked white rice, 1 medium apple"
@@ -77,8 +78,8 @@ def cli():
 @click.option("--gi-links", type=click.Path(exists=True, dir_okay=False),
               help="Links from those measurements to food_id (layout of data/gi/links.csv)")
 @click.option("--fndds", type=click.Path(exists=True, file_okay=False),
-              help="Directory of the official FNDDS 'At A Glance' workbooks instead of the bundled extract "
-                   "(needs openpyxl: pip install 'glyload[fndds]')")
+              help="Directory of the official FNDDS 'At A Glance' workbooks (needs openpyxl: "
+                   "pip install 'glyload[fndds]'), or of a tidy extract like data/fndds, instead of the bundled one")
 @user_errors
 def build(db_path, usda, gi_measurements, gi_links, fndds):
     """Build the database from bundled data or official USDA releases."""
@@ -160,12 +161,17 @@ def show(food, db_path, as_json):
         return
     gi = food["glycemic_index"]
     click.echo(f"{food['food_id']}  {food['description']}")
-    click.echo(f"Food group: {food['food_group']}" + (f"  (subgroup {food['subgroup']})" if food["subgroup"] else ""))
+    click.echo(f"Food group: {food['food_group']}" + (f"  (subgroup {food['subgroup']})" if food["subgroup"] else "")
+               + (f"; source: {food['source']}" if food["source"] else ""))
     if food["common_names"]:
         click.echo(f"Also called: {food['common_names']}")
+    if food["additional_descriptions"]:
+        click.echo(f"Also covers: {food['additional_descriptions']}")
     if gi["method"]:
         value = "n/a" if gi["gi"] is None else f"{gi['gi']:g} ({gi['gi_class']})"
         sources = ", ".join(map(str, gi["sources"]))
+        if len(gi["sources"]) > 12:  # a median over many foods: --json lists them
+            sources = f"{len(gi['sources']):,} (listed by --json)"
         click.echo(f"GI: {value}; method: {gi['method']}; confidence: {gi['confidence']}"
                    + (f"; International Tables 2021 entries: {sources}" if sources else ""))
         if gi["basis"]:
@@ -186,6 +192,35 @@ def show(food, db_path, as_json):
         ]))
     else:
         click.echo("No household portions from USDA: use grams.")
+    if food["ingredients"]:
+        click.echo("")
+        click.echo(f"Ingredients (USDA's recipe, {sum(i['grams'] for i in food['ingredients']):g} g in all):")
+        click.echo(table([ingredient_label(i) for i in food["ingredients"]], INGREDIENT_TABLE))
+
+
+#: Columns of a dish's ingredients (``show``, ``ingredients``).
+INGREDIENT_TABLE = [
+    ("seq", "seq", None, ">"),
+    ("ingredient_code", "code", None, ">"),
+    ("description", "ingredient", None, "<"),
+    ("grams", "grams", None, ">"),
+    ("resolved", "resolves to", None, "<"),
+    ("carbohydrate_in_recipe_g", "avail. carbs g", 1, ">"),
+]
+
+
+def ingredient_label(ingredient: dict) -> dict:
+    """An ingredient row with ``resolved`` in words: the food id and its source, or unresolved."""
+    if ingredient["ingredient_id"] is None:
+        resolved = "nothing (unresolved code)"
+    else:
+        resolved = f"{ingredient['ingredient_id']} ({ingredient['resolved_source']}"
+        if ingredient["own_ingredients"]:
+            resolved += f", {ingredient['own_ingredients']} ingredients"
+        resolved += ")"
+    description = ingredient["description"]
+    return dict(ingredient, resolved=resolved,
+                description=description if len(description) <= 60 else description[:59] + "…")
 
 
 ITEM_TABLE = [
@@ -394,6 +429,63 @@ def swap(food, same, limit, db_path, as_json, as_csv):
         ("gi", "GI", 0, ">"), ("gi_method", "GI method", None, "<"), ("gl", "GL", 1, ">"),
         ("gl_saved", "GL saved", 1, ">"),
     ]))
+
+
+@cli.command()
+@click.argument("food", required=False)
+@click.option("--unresolved", is_flag=True,
+              help="List the ingredient codes that resolve to no food (SR28 or FNDDS), with the dishes using them")
+@db_option
+@output_options
+@user_errors
+def ingredients(food, unresolved, db_path, as_json, as_csv):
+    """Show the ingredients of an FNDDS dish, or the codes that resolve to no food.
+
+    Each ingredient's published code resolves to an SR28 food, to another FNDDS
+    food (with ingredients of its own), or to nothing: FoodData Central codes
+    and SR Legacy foods SR28 lacks. Examples:
+
+        glyload ingredients "pad thai"
+
+        glyload ingredients --unresolved
+    """
+    from .foods import food_record
+    from .ingredients import dish_ingredients
+    from .ingredients import unresolved as unresolved_codes
+    from .output import table, to_csv, to_json
+
+    if bool(food) == unresolved:
+        raise click.UsageError("give a FOOD or --unresolved")
+    conn = open_db(db_path)
+    if unresolved:
+        rows = unresolved_codes(conn)
+        columns = ["ingredient_code", "description", "dishes", "grams", "example_food_id", "example_food"]
+        if as_json:
+            click.echo(to_json(rows))
+        elif as_csv:
+            click.echo(to_csv(rows, columns), nl=False)
+        else:
+            click.echo(table(rows, [
+                ("ingredient_code", "code", None, ">"), ("description", "ingredient", None, "<"),
+                ("dishes", "dishes", None, ">"), ("grams", "grams", None, ">"),
+                ("example_food_id", "e.g. in", None, "<"), ("example_food", "", None, "<"),
+            ]))
+            click.echo("")
+            click.echo(f"{len(rows)} codes in {sum(r['dishes'] for r in rows):,} recipe uses resolve to no food: "
+                       "glyload has no composition or GI for what they bring to a dish")
+        return
+    dish = food_record(conn, food)
+    rows = dish_ingredients(conn, dish["food_id"])
+    if as_json:
+        click.echo(to_json({"food_id": dish["food_id"], "description": dish["description"], "ingredients": rows}))
+    elif as_csv:
+        click.echo(to_csv(rows, list(rows[0]) if rows else ["seq"]), nl=False)
+    elif not rows:
+        raise click.ClickException(f"{dish['food_id']} {dish['description']} has no ingredient list "
+                                   "(only FNDDS foods have one)")
+    else:
+        click.echo(f"{dish['food_id']}  {dish['description']}")
+        click.echo(table([ingredient_label(i) for i in rows], INGREDIENT_TABLE))
 
 
 @cli.command("gi-report")

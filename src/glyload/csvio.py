@@ -60,6 +60,19 @@ def parse_number(value: str, where, column: str, kind=float, required: bool = Fa
     return number
 
 
+def write_csv(path, columns, rows) -> None:
+    """Write dicts as UTF-8 CSV with a header row and LF line ends; numbers by
+    :func:`format_number`, None as empty."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([
+                format_number(row[c]) if isinstance(row[c], (int, float)) and not isinstance(row[c], bool)
+                else (row[c] or "") for c in columns
+            ])
+
+
 def format_number(value) -> str:
     """Shortest text that reads back as the same float: 158.0 -> '158', 14.2 -> '14.2'."""
     if value is None:

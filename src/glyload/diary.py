@@ -122,11 +122,16 @@ def score_diary_frames(conn: sqlite3.Connection, path, first: bool = False) -> t
     foods = pd.read_sql_query(
         "select food_id, available_carbohydrate_g as carb100, gi, gi_method from foods", conn)
     merged = frame[["line", "date", "meal", "food_id"]].assign(grams=grams.to_numpy()).merge(
-        foods, on="food_id", how="left", validate="many_to_one")
-    unknown = merged["carb100"].isna()
+        foods, on="food_id", how="left", validate="many_to_one", indicator=True)
+    unknown = merged["_merge"] == "left_only"
     if unknown.any():
         row = merged[unknown].sort_values("line").iloc[0]
         raise GlyloadError(f"{path}:{row['line']}: no food with id {row['food_id']!r}")
+    no_carbs = merged["carb100"].isna()
+    if no_carbs.any():
+        row = merged[no_carbs].sort_values("line").iloc[0]
+        raise GlyloadError(f"{path}:{row['line']}: food {row['food_id']} has no carbohydrate value in USDA's data, "
+                           "so its GL cannot be computed")
     merged["carbs"] = merged["carb100"] * merged["grams"] / 100.0
     merged["gl"] = merged["gi"] * merged["carbs"] / 100.0
     # Meal GI leaves out "not applicable" foods, as the meal scorer does.

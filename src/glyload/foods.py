@@ -40,7 +40,10 @@ def food_record(conn: sqlite3.Connection, food: str) -> dict:
 
 
 def food_details(conn: sqlite3.Connection, food: str) -> dict:
-    """``glyload show``'s result (its ``--json``): a food, its GI, its portions with their GL."""
+    """``glyload show``'s result (its ``--json``): a food, its GI, its portions with their GL, and
+    for an FNDDS dish its ingredients with what each resolves to."""
+    from .ingredients import dish_ingredients
+
     row = food_record(conn, food)
     carbs = row["available_carbohydrate_g"]
     gi = row.get("gi")
@@ -51,10 +54,12 @@ def food_details(conn: sqlite3.Connection, food: str) -> dict:
     return {
         "food_id": row["food_id"],
         "description": row["description"],
+        "source": row.get("source"),
         "food_group": row["food_group"],
         "subgroup": row.get("subgroup"),
         "common_names": row["common_names"],
         "manufacturer": row["manufacturer"],
+        "additional_descriptions": row.get("additional_descriptions"),
         "per_100g": {key: row[key] for key, _, _ in PER_100G},
         "gl_per_100g": None if gi is None or carbs is None else round(glycemic_load(gi, carbs), 2),
         "glycemic_index": {
@@ -69,4 +74,10 @@ def food_details(conn: sqlite3.Connection, food: str) -> dict:
             "basis": row.get("gi_basis"),
         },
         "portions": row["portions"],
+        "ingredients": [{
+            "seq": i["seq"], "ingredient_code": i["ingredient_code"], "description": i["description"],
+            "grams": i["grams"], "ingredient_id": i["ingredient_id"], "resolved_source": i["resolved_source"],
+            "resolved_food": i["resolved_food"], "available_carbohydrate_g": i["available_carbohydrate_g"],
+            "carbohydrate_in_recipe_g": i["carbohydrate_in_recipe_g"], "own_ingredients": i["own_ingredients"],
+        } for i in dish_ingredients(conn, row["food_id"])],
     }

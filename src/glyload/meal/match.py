@@ -83,7 +83,8 @@ PREPARATION = {
 CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "flour",
                  "concentrate", "syrup", "dry", "unprepared", "toasted", "fried", "instant",
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
-                 "flavored", "substitute", "imitation", "chip", "dressing"}
+                 "flavored", "substitute", "imitation", "chip", "dressing",
+                 "topping"}  # FNDDS's parts of dishes: "Topping from cheese pizza"
 
 #: Points off a food in a changed form the phrase did not ask for.
 CHANGED_FORM_PENALTY = 10
@@ -269,8 +270,15 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    if len(query_words) > 1 and any(normalise(term)[:len(query_words)] == list(query_words)
+                                    for term in row["description"].split(",")):
+        points += 3  # the words in the typed order name it: "egg roll" is an egg roll, not an egg dinner roll
     if not wanted & set(PREPARATION) and "ready-to-eat" in row["description"].lower():
         points += 2  # defaults as eaten: "cereal" is the ready-to-eat one, not one to cook
+    if is_fndds(row.get("source")):
+        # Every FNDDS food has household portions; how many says nothing (the sort uses
+        # the count only to order equal matches, after "NFS").
+        return points
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 

@@ -146,6 +146,9 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         raise ItemError(f"{item.text!r}: the amount must be above 0 g")
     if grams > MAX_GRAMS:
         raise ItemError(f"{item.text!r}: {grams:,.0f} g is not a plausible amount (at most {MAX_GRAMS:,} g)")
+    if food["available_carbohydrate_g"] is None:
+        raise ItemError(f"{item.text!r}: {food['food_id']} {food['description']} has no carbohydrate value "
+                        "in USDA's data, so its GL cannot be computed")
     carbs = glycemic.carbohydrate_in_portion(food["available_carbohydrate_g"], grams)
     gi = food["gi"]
     gl = None if gi is None else glycemic.glycemic_load(gi, carbs)

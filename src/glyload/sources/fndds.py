@@ -23,12 +23,11 @@ problem raises :class:`~glyload.errors.DataError` naming file and line (workbook
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..csvio import format_number, parse_number, read_csv
+from ..csvio import parse_number, read_csv, write_csv
 from ..errors import DataError, GlyloadError
 
 #: What the bundled extract (``data/fndds``) is an extract of: the ``source`` of its foods.
@@ -261,24 +260,9 @@ def write_tidy(data: FnddsData, directory) -> dict:
     }
     counts = {}
     for key, (columns, records) in tables.items():
-        with open(directory / FILES[key], "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for record in records:
-                row = record.row()
-                writer.writerow([_text(row[c]) for c in columns])
+        write_csv(directory / FILES[key], columns, (record.row() for record in records))
         counts[FILES[key]] = len(records)
     return counts
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return format_number(value)
-    return value
 
 
 # --- the official workbooks --------------------------------------------------------------------------

@@ -8,10 +8,9 @@ same :class:`~glyload.sources.records.UsdaData` the release reader yields.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from ..csvio import format_number, parse_number, read_csv
+from ..csvio import parse_number, read_csv, write_csv
 from .records import (
     FOOD_COLUMNS,
     FOOD_GROUP_COLUMNS,
@@ -85,13 +84,6 @@ def write_tidy(data: UsdaData, directory) -> dict:
     counts = {}
     for key, rows in tables.items():
         name, columns = FILES[key]
-        with open(directory / name, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([
-                    format_number(row[c]) if isinstance(row[c], (int, float)) else (row[c] or "")
-                    for c in columns
-                ])
+        write_csv(directory / name, columns, rows)
         counts[name] = len(rows)
     return counts
