@@ -402,3 +402,6 @@ def test_a_compound_item_is_one_row_per_food(conn, diary_file):
     assert meal["items"] == 2
     assert meal["grams"] == pytest.approx(parts["totals"]["grams"])
     assert meal["gl"] == pytest.approx(parts["totals"]["gl"], abs=0.01)
+def test_food_id_without_carbohydrate_value(db, diary_file):
+    path = diary_file([("2024-01-01", "b", "", "11000000", "100")])
+    assert_one_line_error(run(db, str(path)), f"{path}:2:", "food 11000000 has no carbohydrate value")

@@ -28,7 +28,6 @@ MISSES: dict[str, str] = {
     "1 cup shredded wheat": "SR's shredded wheat is a brand name; the matcher finds puffed wheat",
     "2 cups garden salad with 2 tbsp ranch dressing": "FNDDS names garden salads by their contents "
                                                       "('Lettuce, tomato ...'), never 'garden salad'",
-    "1 cup caesar salad": "FNDDS 'Caesar salad' loses to the dressing (salad is a neutral word in SR names)",
     "1 chicken caesar wrap": "no FNDDS food holds all three words",
     "1 falafel wrap": "FNDDS has a falafel sandwich, not a wrap",
     "1 cup cooked spaghetti with meatballs": "the FNDDS spaghetti with meatballs dish is not confident "
@@ -48,7 +47,7 @@ MISSES: dict[str, str] = {
 }
 
 #: The issue's target is 95% right; today's figure is what this test holds the scorer to.
-REQUIRED_SHARE = 0.88
+REQUIRED_SHARE = 0.89
 
 
 def read_corpus():

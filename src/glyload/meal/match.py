@@ -270,6 +270,9 @@ def preference(query_words: list[str], row: dict) -> float:
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
+    if len(query_words) > 1 and any(normalise(term)[:len(query_words)] == list(query_words)
+                                    for term in row["description"].split(",")):
+        points += 3  # the words in the typed order name it: "egg roll" is an egg roll, not an egg dinner roll
     if not wanted & set(PREPARATION) and "ready-to-eat" in row["description"].lower():
         points += 2  # defaults as eaten: "cereal" is the ready-to-eat one, not one to cook
     if is_fndds(row.get("source")):

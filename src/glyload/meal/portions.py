@@ -198,11 +198,15 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     raise PortionError(f"{food!r} has no '{unit}' measure among USDA's portions; its portions: {listing}")
 
 
+#: FNDDS's standard size of a food ("regular", "regular or 6\" submarine", "piece, NFS").
+STANDARD_SIZE = re.compile(r"^(regular\b|\w+, nfs$)")
+
 #: Measures that are one whole item of any food ("1 fruit", "1 each").
 ONE_WHOLE = re.compile(r"^(fruit|whole|each|item)\b")
 
-#: Preference among measures of one item when no size is given. FNDDS marks the portion
-#: it codes for an unspecified size "NFS" ("piece, NFS") and calls its standard size "regular".
+#: Preference among measures of one item when no size is given.
+#: FNDDS marks the portion it codes for an unspecified size "NFS" ("piece, NFS") and calls its
+#: standard size "regular".
 SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small",
               "mini", "miniature")
 
@@ -236,6 +240,8 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         named, size = len(nouns & words), _size_rank(portion["description"])
         if named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
             ones.append((0 if size <= plain else 3, size, -named, portion["seq"], portion))
+        elif STANDARD_SIZE.match(text):  # FNDDS's standard size ("regular", "piece, NFS")
+            ones.append((0.5, size, 0, portion["seq"], portion))
         elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
             ones.append((2, size, 0, portion["seq"], portion))
     if default is not None:
