@@ -39,8 +39,11 @@ MAX_REQUESTS = 2_000_000
 WARMUP_S = 2.0
 
 SERVER = """
-import sys
+import os, sys
 from glyload.serve import make_server
+if os.environ.get("GLYLOAD_BENCH_NO_SCORE_CACHE"):
+    import glyload.datasette_plugin
+    glyload.datasette_plugin.SCORE_CACHE_SIZE = 0  # every request scores its meal
 make_server(sys.argv[1], host=sys.argv[2], port=int(sys.argv[3])).run()
 """
 
@@ -161,12 +164,16 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time (default 30)")
     parser.add_argument("--threads", type=int, default=8, help="concurrent client connections (default 8)")
     parser.add_argument("--path", default=PATH, help=f"URL path to request (default {PATH})")
+    parser.add_argument("--no-score-cache", action="store_true",
+                        help="Score every /-/score request anew (the page keeps scored meals otherwise)")
     parser.add_argument("--db", type=Path, help="database to serve (default: built from the bundled data)")
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds must be within 0-{MAX_SECONDS}")
     if not 1 <= args.threads <= MAX_THREADS:
         parser.error(f"--threads must be within 1-{MAX_THREADS}")
+    if args.no_score_cache:
+        os.environ["GLYLOAD_BENCH_NO_SCORE_CACHE"] = "1"
     if not args.path.startswith("/"):
         parser.error("--path is a path on the local server, starting with /")
 

@@ -778,3 +778,18 @@ def test_score_json_splits_a_compound_meal_as_the_cli_does(ds, built_db):
     assert data == json.loads(json.dumps(score_meal(connect(built_db), meal)))
     assert [i["input"] for i in data["items"]] == ["2 eggs", "2 slices white bread"]
     assert {i["typed"] for i in data["items"]} == {meal}
+
+
+def test_a_meal_asked_for_again_is_not_scored_again(ds, monkeypatch):
+    """The served database is immutable, so the page keeps each meal's score (SCORE_CACHE_SIZE)."""
+    from glyload import datasette_plugin
+
+    meal = "1 cup cooked white rice, 2 large eggs"
+    first = get(ds, f"/-/score.json?meal={quote_plus(meal)}").json()
+    calls = []
+    real = datasette_plugin.score_lines
+    monkeypatch.setattr(datasette_plugin, "score_lines", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = get(ds, f"/-/score.json?meal={quote_plus(meal)}").json()
+    assert again == first and calls == []
+    other = get(ds, f"/-/score.json?meal={quote_plus('1 medium apple')}").json()
+    assert other["items"][0]["food_id"] == "09003" and len(calls) == 1

@@ -21,9 +21,11 @@ Enabled by the ``datasette`` entry point of an installed glyload (or
 
 from __future__ import annotations
 
+import copy
 import functools
 import gzip
 import sqlite3
+from collections import OrderedDict
 from pathlib import Path
 
 from datasette import hookimpl
@@ -168,8 +170,27 @@ def chart_context(datasette, result: dict) -> dict:
             "chart_scripts": chart_script_urls(datasette)}
 
 
+#: Scored meals kept by each Datasette instance. A score depends only on the meal text and
+#: the served database, which is immutable while served (a rebuild is published by a
+#: restart, docs/deploy.md, which also empties this): a meal asked for again is not scored again.
+SCORE_CACHE_SIZE = 1024
+
+
 async def score(datasette, meal: str, first: bool) -> dict:
     """Score ``meal`` with the CLI's scorer on the served database (raises GlyloadError)."""
+    key = (meal, first)
+    _scored = datasette.__dict__.setdefault("_glyload_scored", OrderedDict())
+    if key in _scored:
+        _scored.move_to_end(key)
+        return copy.deepcopy(_scored[key])
+    result = await _score(datasette, meal, first)
+    _scored[key] = copy.deepcopy(result)
+    if len(_scored) > SCORE_CACHE_SIZE:
+        _scored.popitem(last=False)
+    return result
+
+
+async def _score(datasette, meal: str, first: bool) -> dict:
     if not meal.strip():
         raise GlyloadError("empty meal: no food items given")
     if len(meal) > MAX_MEAL_CHARS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import lru_cache
 
 from .database import dict_rows
 
@@ -39,7 +40,15 @@ def singular(word: str) -> str:
 
 
 def normalise(text: str) -> list[str]:
-    return [singular(w) for w in words(text)]
+    """The words of ``text``, lower-cased and singular (a new list each call)."""
+    return list(_normalised(text))
+
+
+@lru_cache(maxsize=65_536)
+def _normalised(text: str) -> tuple[str, ...]:
+    # Ranking normalises the same food names for every phrase it scores (each candidate's
+    # description, common names, head term): computed once per process, it halves a score.
+    return tuple(singular(w) for w in words(text))
 
 
 def fts_match(terms: list[str], any_term: bool = False) -> str:
