@@ -201,8 +201,10 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
 #: FNDDS's standard size of a food ("regular", "regular or 6\" submarine", "piece, NFS").
 STANDARD_SIZE = re.compile(r"^(regular\b|\w+, nfs$)")
 
-#: Measures that are one whole item of any food ("1 fruit", "1 each").
-ONE_WHOLE = re.compile(r"^(fruit|whole|each|item)\b")
+PARENTHESES = re.compile(r"\([^()]*\)")
+
+#: Measures that are one whole item of any food ("1 fruit", "1 each", a drink's "can or bottle").
+ONE_WHOLE = re.compile(r"^(fruit|whole|each|item|can or bottle)\b")
 
 #: Preference among measures of one item when no size is given.
 #: FNDDS marks the portion it codes for an unspecified size "NFS" ("piece, NFS") and calls its
@@ -234,7 +236,8 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         if is_special(portion):
             continue
         text = portion["description"].lower()
-        words = {singular(w) for w in re.findall(r"[a-z]+", text)}
+        # A volume or weight measure is no item; one that only states its volume is ("can (12 fl oz)").
+        words = {singular(w) for w in re.findall(r"[a-z]+", PARENTHESES.sub(" ", text))}
         if words & {"cup", "oz", "tbsp", "tsp"}:
             continue
         named, size = len(nouns & words), _size_rank(portion["description"])
