@@ -45,8 +45,8 @@ MISSES: dict[str, str] = {
     "1 order of onion rings": "the SR onion rings win and have no 'order' measure (an error, not a guess)",
 }
 
-#: The issue's target is 95% right; today's figure is what this test holds the scorer to.
-REQUIRED_SHARE = 0.89
+#: The issue's target is 95% right; this is the share reached (162 of 180), held so it cannot fall.
+REQUIRED_SHARE = 0.90
 
 
 def read_corpus():
