@@ -807,3 +807,15 @@ def test_sr28_acceptance_values_still_hold(conn):
 def test_food_without_carbohydrate_value_is_one_line_error(db):
     # FNDDS publishes no nutrient values for 11000000 "Milk, human"
     assert_one_line_error(run(db, "score", "11000000: 100 g"), "11000000 Milk, human has no carbohydrate value")
+
+
+def test_an_addition_is_a_spoonful_only_of_a_spooned_food(conn):
+    """Syrup 'with' pancakes is USDA's tablespoon of syrup (a stated convention); toast 'with'
+    eggs is a slice of toast, never a tablespoon of its crumbs."""
+    syrup = score_meal(conn, "2 pancakes with maple syrup")["items"][1]
+    tbsp = [p for p in portions(conn, syrup["food_id"]) if p["description"].startswith("tbsp")]
+    assert tbsp and syrup["grams"] == pytest.approx(tbsp[0]["grams"], abs=0.1)
+    assert "convention" in syrup["notes"][-1]
+    toast = score_meal(conn, "2 scrambled eggs with toast")["items"][1]
+    assert "toasted" in toast["food"].lower() and "slice" in toast["portion"]
+    assert toast["grams"] >= 15
