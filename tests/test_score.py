@@ -809,3 +809,13 @@ def test_progress_bar_only_for_long_meals_on_a_terminal(monkeypatch):
     assert "Scoring" in cli_module.sys.stderr.getvalue()
     monkeypatch.setattr(cli_module.sys, "stderr", io.StringIO())  # not a terminal: no bar
     assert cli_module.meal_progress(10_000) == (None, None)
+def test_an_addition_is_a_spoonful_only_of_a_spooned_food(conn):
+    """Syrup 'with' pancakes is USDA's tablespoon of syrup (a stated convention); toast 'with'
+    eggs is a slice of toast, never a tablespoon of its crumbs."""
+    syrup = score_meal(conn, "2 pancakes with maple syrup")["items"][1]
+    tbsp = [p for p in portions(conn, syrup["food_id"]) if p["description"].startswith("tbsp")]
+    assert tbsp and syrup["grams"] == pytest.approx(tbsp[0]["grams"], abs=0.1)
+    assert "convention" in syrup["notes"][-1]
+    toast = score_meal(conn, "2 scrambled eggs with toast")["items"][1]
+    assert "toasted" in toast["food"].lower() and "slice" in toast["portion"]
+    assert toast["grams"] >= 15

@@ -110,11 +110,10 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
         match = match_food(conn, item.phrase, unit=unit)
     except MatchError:
         return False
-    found = food_words(match.food)
     typed_words = content_words(item.phrase)
-    if not typed_words <= found:
-        return False
     named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
+    if not typed_words <= named:
+        return False  # the dish's own name holds every typed food word
     if (NEGATIONS | CHANGED_FORMS | ADDED) & (named - typed_words):
         return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
     typed = [w for w in normalise(expand(item.phrase)) if w not in GLUE_WORDS]

@@ -9,7 +9,10 @@ convention: the scorer says in the item's notes which one it used, and a
 person who knows better types the amount (``300 ml``, ``40 g``).
 
 A volume word converts to grams through the food's own volume measure (its
-density, as for ``cup``); a mass word is grams of any food.
+density, as for ``cup``); a mass word is grams of any food. A cup of a drink
+(or of anything) is not in this table: it is the US customary cup, 8 fl oz =
+236.6 ml (:data:`glyload.meal.parse.VOLUME_ML`), weighed by the food's own
+"cup" measure or converted through its other volume measures.
 """
 
 from __future__ import annotations

@@ -246,6 +246,8 @@ def score(query_words: list[str], row: dict) -> float:
             value -= 12
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted
+        if desc & {"prepared", "reconstituted"}:
+            changed -= {"powder", "concentrate", "dry", "frozen"}  # made back into what is eaten
         value -= CHANGED_FORM_PENALTY * len(changed)
     if is_branded(row):
         value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)

@@ -201,8 +201,10 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
 #: FNDDS's standard size of a food ("regular", "regular or 6\" submarine", "piece, NFS").
 STANDARD_SIZE = re.compile(r"^(regular\b|\w+, nfs$)")
 
-#: Measures that are one whole item of any food ("1 fruit", "1 each").
-ONE_WHOLE = re.compile(r"^(fruit|whole|each|item)\b")
+PARENTHESES = re.compile(r"\([^()]*\)")
+
+#: Measures that are one whole item of any food ("1 fruit", "1 each", a drink's "can or bottle").
+ONE_WHOLE = re.compile(r"^(fruit|whole|each|item|can or bottle)\b")
 
 #: Preference among measures of one item when no size is given.
 #: FNDDS marks the portion it codes for an unspecified size "NFS" ("piece, NFS") and calls its
@@ -234,20 +236,22 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         if is_special(portion):
             continue
         text = portion["description"].lower()
-        words = {singular(w) for w in re.findall(r"[a-z]+", text)}
+        # A volume or weight measure is no item; one that only states its volume is ("can (12 fl oz)").
+        words = {singular(w) for w in re.findall(r"[a-z]+", PARENTHESES.sub(" ", text))}
         if words & {"cup", "oz", "tbsp", "tsp"}:
             continue
         named, size = len(nouns & words), _size_rank(portion["description"])
+        partial = "not eaten" in text  # "slice crust not eaten": part of the item
         if named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
-            ones.append((0 if size <= plain else 3, size, -named, portion["seq"], portion))
+            ones.append((0 if size <= plain else 3, size, partial, -named, portion["seq"], portion))
         elif STANDARD_SIZE.match(text):  # FNDDS's standard size ("regular", "piece, NFS")
-            ones.append((0.5, size, 0, portion["seq"], portion))
+            ones.append((0.5, size, partial, 0, portion["seq"], portion))
         elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
-            ones.append((2, size, 0, portion["seq"], portion))
+            ones.append((2, size, partial, 0, portion["seq"], portion))
     if default is not None:
-        ones.append((1, 0, 0, default["seq"], default))
+        ones.append((1, 0, False, 0, default["seq"], default))
     if ones:
-        return min(ones, key=lambda one: one[:4])[4]
+        return min(ones, key=lambda one: one[:5])[5]
     if item_only:
         return None
     return portions[0] if portions else None
@@ -340,7 +344,11 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         added = guideline(every, host)
         if added is not None:
             return added
-        if default is None and any(_is_volume(p["description"]) for p in portions):
+        # Only a food USDA measures by the spoon or the fluid ounce (spreads, syrups, milk) is
+        # added by the spoon: toast "with" eggs is a slice, not a tablespoon of crumbs.
+        spooned = [p for p in portions if _starts(p["description"], VOLUME_WORDS["tbsp"] + VOLUME_WORDS["tsp"]
+                                                   + VOLUME_WORDS["fl oz"])]
+        if default is None and spooned:
             weighed = volume_grams(portions, ADDITION.unit, ADDITION.amount, item.phrase, name)
             note = f"no amount given: an addition to {host['food']!r} taken as {ADDITION.amount:g} {ADDITION.unit} " \
                    f"({ADDITION.basis})"
