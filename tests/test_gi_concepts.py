@@ -156,3 +156,13 @@ def test_a_related_food_of_a_dish_concept_takes_the_concept_not_its_old_links(co
     # Burger King fries (deep-fried) were related to the deep-fried 3636 by links.csv; the concept's
     # oven fries 1854 and 1855 (ISO) now decide, pooled to 64.7
     assert rows["21249"] == (64.7, "related", "1854;1855")
+
+
+def test_bagel_pools_both_table_2_studies_for_the_plain_and_related_bagels(conn):
+    """Before the concept, bagel was 77 from one table-2 entry (2156); the concept pools 2155 and
+    2156 (73 and 77, two studies); a whole-grain bagel is related and takes the same evidence."""
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "select food_id, gi, gi_method, gi_sources, gi_confidence from foods where food_id in ('18001', '51180010', '28319')")}
+    assert rows["18001"][:3] == rows["51180010"][:3] == (73.4, "direct", "2155;2156")
+    assert rows["18001"][3].endswith("table 2 only")
+    assert rows["28319"][:3] == (73.4, "related", "2155;2156")
