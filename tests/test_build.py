@@ -176,7 +176,7 @@ def test_sr28_release_build_equals_bundled_build(sr28_dir, built_db, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"Built {db} from {sr28_dir}: 197 food_groups, 14,221 foods, 37,483 portions, 18,584 ingredients, "
-        "1,998 gi_measurements, 5,020 gi_links, 13 gi_concepts",
+        "2,016 gi_measurements, 5,020 gi_links, 22 gi_concepts",
         "Note: left out FNDDS portion 'Quantity not specified' of food 11000000 (published as 0 g)"]
     # The release files do not name their release: its foods are labelled "USDA SR", not "SR28".
     assert query(db, "select distinct source from foods where length(food_id) = 5") == [("USDA SR",)]

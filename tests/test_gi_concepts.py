@@ -112,3 +112,57 @@ def test_show_lists_the_entries_used_and_left_out(db):
     assert reasons[1165] == "other-state"  # canned
     assert data["studies"] == 1 and data["concept"] == "pineapple-raw"
     assert data["confidence"].endswith("one study")
+
+
+# Measured dishes (issue 8, step 3: "a dish that was measured itself is linked directly and wins")
+
+def test_a_measured_dish_is_direct_and_wins_over_its_recipe(conn):
+    """FNDDS sushi and meat pizza have ingredient lists, yet their own measurements decide."""
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "select food_id, gi, gi_method, gi_sources, gi_concept from foods where food_id in ('58151180', '58106625')")}
+    # California roll: ISO 2050 (salmon sushi, 48); table-2 3816 is included but not pooled while ISO exists
+    assert rows["58151180"] == (48.0, "direct", "2050", "sushi-white-rice")
+    # Meat pizza from a restaurant: the one table-2 ham pizza 3761 (56)
+    assert rows["58106625"] == (56.0, "direct", "3761", "pizza-meat")
+    for food_id in rows:
+        assert conn.execute("select count(*) from ingredients where food_id = ?", [food_id]).fetchone()[0] > 0
+
+
+def test_the_recipe_prediction_of_a_measured_dish_is_validated_not_used(conn):
+    """Step 3 is checked on the measured dishes: California roll from its ingredients (the rice
+    carries its carbohydrate) predicts far above the measured sushi, as published for rice alone
+    vs sushi; the food keeps its measured 48."""
+    measured, predicted = conn.execute("select measured, predicted from gi_validation "
+                                       "where food_id = '58151180' and method = 'recipe'").fetchone()
+    assert measured == 48.0 and predicted - measured > 25
+    dishes = {r[0] for r in conn.execute("select food_id from gi_validation where method = 'recipe'")}
+    assert {"58106625", "58145112", "71401020", "41311040", "41205070"} <= dishes
+    assert len(dishes) == 60  # 14 single-food FNDDS concept foods + 46 dishes and baked goods
+
+
+def test_a_dish_concept_prefers_the_iso_tier_and_counts_a_duplicate_row_once(conn):
+    gi, sources, excluded = conn.execute(
+        "select gi, gi_sources, gi_excluded from foods where food_id = '41205070'").fetchone()
+    assert (gi, sources) == (15.0, "1288")  # ISO Sabra hummus; table-2 3113 (GI 6) is included, not pooled
+    assert "3749" in excluded.split(";")  # 3749 reprints 3113
+    reason = conn.execute("select reason from gi_concept_entries where concept = 'hummus' and entry_no = 3749")
+    assert reason.fetchone()[0] == "duplicate-row"
+
+
+def test_a_related_food_of_a_dish_concept_takes_the_concept_not_its_old_links(conn):
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "select food_id, gi, gi_method, gi_sources from foods where food_id in ('58106230', '21249')")}
+    assert rows["58106230"] == (56.0, "related", "3761")  # cheese pizza: no meat topping
+    # Burger King fries (deep-fried) were related to the deep-fried 3636 by links.csv; the concept's
+    # oven fries 1854 and 1855 (ISO) now decide, pooled to 64.7
+    assert rows["21249"] == (64.7, "related", "1854;1855")
+
+
+def test_bagel_pools_both_table_2_studies_for_the_plain_and_related_bagels(conn):
+    """Before the concept, bagel was 77 from one table-2 entry (2156); the concept pools 2155 and
+    2156 (73 and 77, two studies); a whole-grain bagel is related and takes the same evidence."""
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "select food_id, gi, gi_method, gi_sources, gi_confidence from foods where food_id in ('18001', '51180010', '28319')")}
+    assert rows["18001"][:3] == rows["51180010"][:3] == (73.4, "direct", "2155;2156")
+    assert rows["18001"][3].endswith("table 2 only")
+    assert rows["28319"][:3] == (73.4, "related", "2155;2156")

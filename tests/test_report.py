@@ -42,6 +42,10 @@ def test_summary_counts(conn, report):
     # babyfoods related (another product than the adult food measured) and unlinked 16 foods
     # (10 flavoured Special K with inclusions, 6 reduced-calorie breads); concepts added direct foods.
     assert s["direct_foods"] >= 534 - 6 and s["linked_foods"] >= 2376 - 16
+    # With the dish concepts (meat pizza, sushi, boxed macaroni and cheese, oven fries, croissant,
+    # bagel, hummus, waffle, lentil curry with rice): 656 direct (596 SR28, 60 FNDDS), 2,453 linked.
+    fndds_direct = count(conn, "select count(*) from foods where gi_method = 'direct' and source like 'FNDDS%'")
+    assert (s["direct_foods"], s["linked_foods"], fndds_direct) == (656, 2453, 60)
     assert 0 < s["direct_foods"] <= s["linked_foods"] <= s["foods"]
     assert s["without_method"] == 0
 
