@@ -243,3 +243,30 @@ def test_additional_descriptions_answer_words_but_not_the_head(conn):
     """58106230's additional descriptions say "pizza on bagel": a bagel is still a bagel."""
     assert "pizza" not in match_food(conn, "bagel").food["description"].lower()
     assert "pizza" in match_food(conn, "pan pizza").food["description"].lower()
+
+
+def test_nfs_food_of_the_phrase_is_a_candidate_past_the_limit(conn):
+    """Hundreds of foods hold "cereal"; USDA's 'Cereal, ready-to-eat, NFS' (57100100) is
+    still considered, and as the form eaten without a state word it wins."""
+    from glyload.search import CANDIDATES, candidates
+
+    found = candidates(conn, "cereal")
+    assert len(found) > CANDIDATES
+    assert "57100100" in {row["food_id"] for row in found}
+    assert match_food(conn, "cereal").food["food_id"] == "57100100"
+
+
+def test_published_name_answers_a_phrase_no_own_name_does(conn):
+    """FNDDS 58164520's additional descriptions list "risotto" as one entry: with no confident
+    food named risotto, it is that food, said so on the match."""
+    match = match_food(conn, "risotto")
+    assert match.food["food_id"] == "58164520"
+    assert match.food["published_name"] == "risotto"
+    assert match.score >= THRESHOLD
+
+
+def test_published_name_never_beats_a_food_of_that_name(conn):
+    """Bean chips (41310900) list "hummus" among their kinds: hummus is still hummus."""
+    food = match_food(conn, "hummus").food
+    assert food["description"].lower().startswith("hummus")
+    assert "published_name" not in food

@@ -333,10 +333,36 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
                 row["_raw"] += CHANGED_FORM_PENALTY * len(common)
                 row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
                                                          * len(common))), 1)
+    if not any(r["match_score"] >= THRESHOLD for r in rows):
+        _score_published_names(query_words, rows)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
+
+
+def published_names(row: dict) -> list[str]:
+    """FNDDS's additional descriptions of a food, one per entry ("mushroom soup-based sauce;
+    white sauce; risotto"), without USDA's "NFS" / "NS as to ..." marks."""
+    return [" ".join(USUAL_FORM.sub(" ", entry.lower()).split())
+            for entry in (row.get("additional_descriptions") or "").split(";") if entry.strip()]
+
+
+def _score_published_names(query_words: list[str], rows: list[dict]) -> None:
+    """When no food's own name answers the phrase confidently, a food whose FNDDS additional
+    descriptions hold the whole phrase as one entry is scored by that entry: USDA publishes it
+    as another name of the food ("risotto" is "Rice, white, with cheese and/or cream based
+    sauce, fat added"). Only the whole phrase counts, never some of its words."""
+    for row in rows:
+        for entry in published_names(row):
+            if normalise(entry) == list(query_words):
+                named = dict(row, description=entry, additional_descriptions=None, common_names=None)
+                raw = score(query_words, named) - (BRAND_PENALTY if is_branded(row) else 0)
+                if raw + row["_preference"] > row["_raw"]:
+                    row["_raw"] = raw + row["_preference"]
+                    row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+                    row["published_name"] = entry
+                break
 
 
 def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
