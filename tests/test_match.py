@@ -270,3 +270,23 @@ def test_published_name_never_beats_a_food_of_that_name(conn):
     food = match_food(conn, "hummus").food
     assert food["description"].lower().startswith("hummus")
     assert "published_name" not in food
+
+
+def test_head_ends_at_its_own_with(conn):
+    """What follows "with" in an FNDDS name is what the dish has: "tuna casserole" is a tuna
+    casserole whether USDA's says "with vegetables" or "with cream or white sauce"."""
+    from glyload.meal.match import head_words
+
+    assert head_words("Tuna noodle casserole with cream or white sauce") == {"tuna", "noodle", "casserole"}
+    assert head_words("Fast foods, onion rings, breaded and fried") == {"onion", "ring"}
+    food = match_food(conn, "tuna casserole").food
+    assert {"tuna", "casserole"} <= words(food["description"])
+
+
+def test_preparation_word_in_the_head_is_weighed_once(conn):
+    """FNDDS's "Fried onion rings" (75415022) is onion rings, fried: its "fried" is an unasked
+    preparation, not also a foreign head word; with an "order" it is the food that has one."""
+    ranked = rank(conn, "onion rings", "order")
+    assert ranked[0]["food_id"] == "75415022"
+    # a changed form that is a food of its own is still a head word: pita is no pita chip
+    assert "chips" not in match_food(conn, "pita").food["description"].lower()

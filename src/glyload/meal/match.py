@@ -186,12 +186,14 @@ def expand(phrase: str) -> str:
 
 
 def head_words(description: str) -> set:
-    """The words that say what a food is: its first term, or its second after a grouping term."""
+    """The words that say what a food is: its first term, or its second after a grouping term,
+    up to its own "with" (FNDDS's "Tuna noodle casserole with cream or white sauce" is a
+    tuna noodle casserole; what comes after "with" is what it has, as in compound.head_slots)."""
     terms = [t.strip() for t in description.lower().split(",")]
     head = terms[0]
     if head in GROUPING_HEADS and len(terms) > 1:
         head = terms[1]
-    return set(normalise(head))
+    return set(normalise(re.split(r"\s+with\s+", head, maxsplit=1)[0]))
 
 
 BRAND_PENALTY = 10.0
@@ -238,7 +240,11 @@ def score(query_words: list[str], row: dict) -> float:
     # so that a typed word the food does not answer keeps the match from being confident.
     value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words)) * coverage
     value += 50 * coverage + 10
-    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL)
+    # A preparation word in the head ("Fried onion rings") is weighed once, by the preparation
+    # rules below, not again as a head word the phrase did not name; a changed form that is a
+    # food of its own ("Pita chips", "caesar dressing") still counts as one.
+    cooking = set().union(*PREPARATION.values()) - {"juice"}
+    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL - cooking)
     value -= 15.0 * len((desc & NICHE) - wanted)
     asked = {p for p in PREPARATION if p in wanted}
     for prep in asked:
