@@ -290,3 +290,13 @@ def test_preparation_word_in_the_head_is_weighed_once(conn):
     assert ranked[0]["food_id"] == "75415022"
     # a changed form that is a food of its own is still a head word: pita is no pita chip
     assert "chips" not in match_food(conn, "pita").food["description"].lower()
+
+
+def test_cut_word_kept_where_usda_names_a_food_with_it(conn):
+    """"shredded" says how cheese is cut, but FNDDS names "Cereal, shredded wheat, plain" (57417000)."""
+    from glyload.meal.match import drop_cuts
+
+    assert drop_cuts(conn, "shredded wheat") == "shredded wheat"
+    assert drop_cuts(conn, "shredded cheddar cheese") == "cheddar cheese"
+    assert drop_cuts(conn, "sliced apple") == "apple"
+    assert match_food(conn, "shredded wheat").food["food_id"] == "57417000"

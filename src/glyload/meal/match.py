@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..errors import GlyloadError, quoted
-from ..search import candidates, normalise
+from ..search import candidates, normalise, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
 from .portions import VOLUME_WORDS, has_measure
 
@@ -168,6 +168,31 @@ CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
+def drop_cuts(conn: sqlite3.Connection, phrase: str) -> str:
+    """``phrase`` without its :data:`CUTS` words, except a cut word that USDA names a food
+    with: one that, with the word after it, begins a term of a food's name ("Cereal,
+    shredded wheat, plain"), so "shredded wheat" stays shredded wheat while "shredded
+    cheese" is cheese (its measure "cup, shredded" is chosen in portions.py). One phrase
+    query per cut word, and only for phrases that have one."""
+    typed = phrase.split()
+    kept = []
+    for n, word in enumerate(typed):
+        if word not in CUTS:
+            kept.append(word)
+            continue
+        following = " ".join(words(" ".join(typed[n:n + 2])))
+        if n + 1 < len(typed) and _names_a_food(conn, following):
+            kept.append(word)
+    return " ".join(kept)
+
+
+def _names_a_food(conn: sqlite3.Connection, start: str) -> bool:
+    rows = conn.execute("select foods.description from foods_fts join foods on foods.rowid = foods_fts.rowid "
+                        "where foods_fts match ? limit 50", (f'{{description}} : "{start}"',))
+    wanted = normalise(start)
+    return any(normalise(term)[:len(wanted)] == wanted for (description,) in rows for term in description.split(","))
+
+
 #: Nouns people use for a food in the state USDA names with an adjective ("toast" is
 #: toasted bread), unless a dish of that name is meant ("French toast", "shrimp toast").
 STATE_NOUNS = (
@@ -296,7 +321,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
     With ``unit`` (a volume or household word), foods that have that measure
     rank above foods that would need a conversion or cannot take it.
     """
-    phrase = " ".join(w for w in expand(phrase).split() if w not in CUTS)
+    phrase = drop_cuts(conn, expand(phrase))
     rows = candidates(conn, phrase)
     if not rows:
         return []
