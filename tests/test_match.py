@@ -265,6 +265,13 @@ def test_published_name_answers_a_phrase_no_own_name_does(conn):
     assert match.score >= THRESHOLD
 
 
+def test_sr_common_name_is_a_published_name(conn):
+    """SR gives "muesli" only as the common name of two brands (43218 ALPEN, 43241 FAMILIA)."""
+    match = match_food(conn, "muesli")
+    assert match.food["food_id"] in {"43218", "43241"}
+    assert match.food["published_name"] == "muesli"
+
+
 def test_published_name_never_beats_a_food_of_that_name(conn):
     """Bean chips (41310900) list "hummus" among their kinds: hummus is still hummus."""
     food = match_food(conn, "hummus").food

@@ -24,7 +24,6 @@ MISSES: dict[str, str] = {
     "a bowl of cereal with milk": "the cereal is right, but USDA gives milk a guideline amount only per cup of "
                                   "hot cereal, so milk on cold cereal is the stated one-tablespoon addition",
     "1 blueberry muffin": "SR 18274's own '1 muffin' measure is 31 g (a mini-muffin size); USDA's measure wins",
-    "1 cup muesli": "USDA has muesli only as brands (FAMILIA, ALPEN) that fit too weakly",
     "2 cups garden salad with 2 tbsp ranch dressing": "FNDDS names garden salads by their contents "
                                                       "('Lettuce, tomato ...'), never 'garden salad'",
     "1 chicken caesar wrap": "no FNDDS food holds all three words",

@@ -337,6 +337,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
         # weights, not household measures: they do not make a food more commonly eaten.
         row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
         raw = score(query_words, row)
+        row["_unit_adjustment"] = 0.0
         row["_coverage"] = coverage(query_words, row)
         row["_preference"] = preference(query_words, row)
         if unit:
@@ -344,13 +345,15 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             if has_measure(own, unit):
                 row["_preference"] += 1
             elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
-                raw -= 6  # the food cannot be weighed in this unit
+                row["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
+                raw -= 6
         row["_raw"] = raw
         row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
         row["_raw"] += row["_preference"]
     # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
     # for it: when no generic food has every typed word, brands are not marked down.
-    if not any(not is_branded(r) and r["_coverage"] == 1 for r in rows):
+    brands_lifted = not any(not is_branded(r) and r["_coverage"] == 1 for r in rows)
+    if brands_lifted:
         for row in rows:
             if is_branded(row):
                 row["_raw"] += BRAND_PENALTY
@@ -365,7 +368,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
                 row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
                                                          * len(common))), 1)
     if not any(r["match_score"] >= THRESHOLD for r in rows):
-        _score_published_names(query_words, rows)
+        _score_published_names(query_words, rows, brands_lifted)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
@@ -373,22 +376,27 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
 
 
 def published_names(row: dict) -> list[str]:
-    """FNDDS's additional descriptions of a food, one per entry ("mushroom soup-based sauce;
-    white sauce; risotto"), without USDA's "NFS" / "NS as to ..." marks."""
-    return [" ".join(USUAL_FORM.sub(" ", entry.lower()).split())
-            for entry in (row.get("additional_descriptions") or "").split(";") if entry.strip()]
+    """Other names USDA publishes for a food, one per entry: FNDDS's additional descriptions
+    ("mushroom soup-based sauce; white sauce; risotto") and SR's common names ("muesli"),
+    without USDA's "NFS" / "NS as to ..." marks."""
+    entries = (row.get("additional_descriptions") or "").split(";") + (row.get("common_names") or "").split(",")
+    return [" ".join(USUAL_FORM.sub(" ", entry.lower()).split()) for entry in entries if entry.strip()]
 
 
-def _score_published_names(query_words: list[str], rows: list[dict]) -> None:
-    """When no food's own name answers the phrase confidently, a food whose FNDDS additional
-    descriptions hold the whole phrase as one entry is scored by that entry: USDA publishes it
-    as another name of the food ("risotto" is "Rice, white, with cheese and/or cream based
-    sauce, fat added"). Only the whole phrase counts, never some of its words."""
+def _score_published_names(query_words: list[str], rows: list[dict], brands_lifted: bool) -> None:
+    """When no food's own name answers the phrase confidently, a food one of whose
+    :func:`published_names` is the whole phrase is scored by that name: USDA gives it as
+    another name of the food ("risotto" is FNDDS "Rice, white, with cheese and/or cream based
+    sauce, fat added"; "muesli" is SR's FAMILIA and ALPEN). Only the whole phrase counts,
+    never some of its words; a brand keeps its penalty unless only brands fit."""
     for row in rows:
         for entry in published_names(row):
             if normalise(entry) == list(query_words):
-                named = dict(row, description=entry, additional_descriptions=None, common_names=None)
-                raw = score(query_words, named) - (BRAND_PENALTY if is_branded(row) else 0)
+                named = dict(row, description=entry, additional_descriptions=None, common_names=None,
+                             manufacturer=None)
+                raw = score(query_words, named) + row["_unit_adjustment"]
+                if is_branded(row) and not brands_lifted:
+                    raw -= BRAND_PENALTY
                 if raw + row["_preference"] > row["_raw"]:
                     row["_raw"] = raw + row["_preference"]
                     row["match_score"] = round(max(0.0, min(100.0, raw)), 1)

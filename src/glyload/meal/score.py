@@ -119,7 +119,7 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         if match_score < THRESHOLD:
             notes.append(f"weak match ({match_score:g}) accepted with --first")
         if match.food.get("published_name"):
-            notes.append(f"matched by USDA FNDDS's other name for it: {match.food['published_name']!r}")
+            notes.append(f"matched by another name USDA gives it: {match.food['published_name']!r}")
     portion = ""
     if grams is None:
         weighed = grams_for(conn, food, item, host=None if host is None else {
