@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from ..errors import GlyloadError, quoted
 from ..search import candidates, normalise, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
-from .portions import VOLUME_WORDS, has_measure
+from .portions import VOLUME_WORDS, has_guideline, has_measure
 
 #: Scores below this are not accepted without ``--first``.
 THRESHOLD = 70.0
@@ -315,11 +315,15 @@ def preference(query_words: list[str], row: dict) -> float:
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 
-def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list[dict]:
+def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
+         host: str | None = None) -> list[dict]:
     """Candidate foods for ``phrase``, best first, each with a ``match_score``.
 
     With ``unit`` (a volume or household word), foods that have that measure
-    rank above foods that would need a conversion or cannot take it.
+    rank above foods that would need a conversion or cannot take it. With ``host``
+    (the food an addition without an amount goes with: "cereal with milk"), foods
+    USDA gives a guideline amount for with that host rank the same way above foods
+    whose amount would be a convention (USDA's data before a convention).
     """
     phrase = drop_cuts(conn, expand(phrase))
     rows = candidates(conn, phrase)
@@ -332,6 +336,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             f"select food_id, lower(description) from portions where food_id in ({marks})", ids):
         measures.setdefault(food_id, []).append(description)
     query_words = normalise(phrase)
+    guided = bool(host) and any(has_guideline(own, host) for own in measures.values())
     for row in rows:
         # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
         # weights, not household measures: they do not make a food more commonly eaten.
@@ -346,6 +351,12 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
                 row["_preference"] += 1
             elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
                 row["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
+                raw -= 6
+        if host and guided:
+            if has_guideline(measures.get(row["food_id"], ()), host):
+                row["_preference"] += 1
+            else:
+                row["_unit_adjustment"] -= 6.0  # its amount would be a convention, not USDA's
                 raw -= 6
         row["_raw"] = raw
         row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
@@ -405,9 +416,10 @@ def _score_published_names(query_words: list[str], rows: list[dict], brands_lift
 
 
 def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
-               unit: str | None = None) -> Match:
-    """The best food for ``phrase``; MatchError below the threshold unless ``first``."""
-    ranked = rank(conn, phrase, unit)
+               unit: str | None = None, host: str | None = None) -> Match:
+    """The best food for ``phrase``; MatchError below the threshold unless ``first``
+    (``host``: the food an addition without an amount goes with, see :func:`rank`)."""
+    ranked = rank(conn, phrase, unit, host)
     if not ranked:
         raise MatchError(phrase, [])
     best = ranked[0]

@@ -292,17 +292,30 @@ def not_specified(portions: list[dict]) -> dict | None:
     return min(found, key=lambda p: (p["description"].lower() != NOT_SPECIFIED, p["seq"])) if found else None
 
 
+def host_guidelines(host_food: str) -> tuple[str, ...]:
+    """The wordings of FNDDS guideline amounts that fit a host food ("per cup of hot cereal"
+    for an oatmeal), by :data:`GUIDELINE_HOSTS`."""
+    from ..search import normalise
+
+    host_words = set(normalise(host_food)) | set(host_food.lower().split(", "))
+    return tuple(wording for wording, kinds, _ in GUIDELINE_HOSTS if host_words & kinds)
+
+
+def has_guideline(descriptions, host_food: str) -> bool:
+    """Whether a food's measure descriptions hold a guideline amount for ``host_food``."""
+    wordings = host_guidelines(host_food)
+    return any(GUIDELINE in d.lower() and w in d.lower() for d in descriptions for w in wordings)
+
+
 def guideline(portions: list[dict], host: dict):
     """An addition's grams for its host (FNDDS guideline amounts), with a note; None if none fits.
 
     ``host`` has the host item's ``food`` (name), ``quantity``, ``unit_kind``,
     ``millilitres`` (or None) and ``grams``."""
-    from ..search import normalise
-
-    host_words = set(normalise(host["food"])) | set(host["food"].lower().split(", "))
+    wordings = host_guidelines(host["food"])
     for wording, kinds, count_in in GUIDELINE_HOSTS:
         found = [p for p in portions if GUIDELINE in p["description"].lower() and wording in p["description"].lower()]
-        if not found or not host_words & kinds:
+        if not found or wording not in wordings:
             continue
         portion = found[0]
         millilitres = host["millilitres"]
