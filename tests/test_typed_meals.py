@@ -31,7 +31,6 @@ MISSES: dict[str, str] = {
     "1 cup chicken stir fry": "FNDDS names stir-fries 'Chicken and vegetables ... soy-based sauce'",
     "1 cup chicken tikka masala": "no FNDDS or SR food named tikka masala",
     "1 cup chana masala": "FNDDS has 'Channa Saag' and chickpea dishes, no chana masala",
-    "1 string cheese": "FNDDS lists '1 string' of part-skim mozzarella as 4.7 g; USDA's measure wins",
     "fish and chips": "no USDA food is fish and chips; 'chips' is read the American way (crisps)",
     "1 kebab": "USDA says 'shish kabob with vegetables'; the lamb cubed 'for kabob' fit too weakly",
     "2 pieces fried chicken": "'piece' is read as a boneless fast-food piece (16 g), not a bone-in piece",
