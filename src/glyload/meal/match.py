@@ -18,7 +18,9 @@ unspecified report. An SR food and an FNDDS food that fit equally well: the SR
 food first (FNDDS builds its plain foods from SR's, and GI measurements are linked
 to SR's). FNDDS additional descriptions ("pan pizza; from street
 vendor") can answer the typed words but never excuse a different head word, so
-"bagel" is not a pizza served on one.
+"bagel" is not a pizza served on one; only when no food's own name answers the phrase
+confidently does an other name USDA publishes that is the whole phrase name the food
+("risotto"; :func:`published_names`).
 """
 
 from __future__ import annotations
