@@ -243,3 +243,67 @@ def test_additional_descriptions_answer_words_but_not_the_head(conn):
     """58106230's additional descriptions say "pizza on bagel": a bagel is still a bagel."""
     assert "pizza" not in match_food(conn, "bagel").food["description"].lower()
     assert "pizza" in match_food(conn, "pan pizza").food["description"].lower()
+
+
+def test_nfs_food_of_the_phrase_is_a_candidate_past_the_limit(conn):
+    """Hundreds of foods hold "cereal"; USDA's 'Cereal, ready-to-eat, NFS' (57100100) is
+    still considered, and as the form eaten without a state word it wins."""
+    from glyload.search import CANDIDATES, candidates
+
+    found = candidates(conn, "cereal")
+    assert len(found) > CANDIDATES
+    assert "57100100" in {row["food_id"] for row in found}
+    assert match_food(conn, "cereal").food["food_id"] == "57100100"
+
+
+def test_published_name_answers_a_phrase_no_own_name_does(conn):
+    """FNDDS 58164520's additional descriptions list "risotto" as one entry: with no confident
+    food named risotto, it is that food, said so on the match."""
+    match = match_food(conn, "risotto")
+    assert match.food["food_id"] == "58164520"
+    assert match.food["published_name"] == "risotto"
+    assert match.score >= THRESHOLD
+
+
+def test_sr_common_name_is_a_published_name(conn):
+    """SR gives "muesli" only as the common name of two brands (43218 ALPEN, 43241 FAMILIA)."""
+    match = match_food(conn, "muesli")
+    assert match.food["food_id"] in {"43218", "43241"}
+    assert match.food["published_name"] == "muesli"
+
+
+def test_published_name_never_beats_a_food_of_that_name(conn):
+    """Bean chips (41310900) list "hummus" among their kinds: hummus is still hummus."""
+    food = match_food(conn, "hummus").food
+    assert food["description"].lower().startswith("hummus")
+    assert "published_name" not in food
+
+
+def test_head_ends_at_its_own_with(conn):
+    """What follows "with" in an FNDDS name is what the dish has: "tuna casserole" is a tuna
+    casserole whether USDA's says "with vegetables" or "with cream or white sauce"."""
+    from glyload.meal.match import head_words
+
+    assert head_words("Tuna noodle casserole with cream or white sauce") == {"tuna", "noodle", "casserole"}
+    assert head_words("Fast foods, onion rings, breaded and fried") == {"onion", "ring"}
+    food = match_food(conn, "tuna casserole").food
+    assert {"tuna", "casserole"} <= words(food["description"])
+
+
+def test_preparation_word_in_the_head_is_weighed_once(conn):
+    """FNDDS's "Fried onion rings" (75415022) is onion rings, fried: its "fried" is an unasked
+    preparation, not also a foreign head word; with an "order" it is the food that has one."""
+    ranked = rank(conn, "onion rings", "order")
+    assert ranked[0]["food_id"] == "75415022"
+    # a changed form that is a food of its own is still a head word: pita is no pita chip
+    assert "chips" not in match_food(conn, "pita").food["description"].lower()
+
+
+def test_cut_word_kept_where_usda_names_a_food_with_it(conn):
+    """"shredded" says how cheese is cut, but FNDDS names "Cereal, shredded wheat, plain" (57417000)."""
+    from glyload.meal.match import drop_cuts
+
+    assert drop_cuts(conn, "shredded wheat") == "shredded wheat"
+    assert drop_cuts(conn, "shredded cheddar cheese") == "cheddar cheese"
+    assert drop_cuts(conn, "sliced apple") == "apple"
+    assert match_food(conn, "shredded wheat").food["food_id"] == "57417000"

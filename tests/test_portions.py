@@ -246,3 +246,17 @@ def test_quantity_not_specified_is_found_and_special():
     assert not_specified(MILK)["grams"] == 244.0
     assert [p["seq"] for p in MILK if is_special(p)] == [4, 5, 6]
     assert not_specified(MILK[:3]) is None
+
+
+def test_measure_named_for_the_food_is_named_by_the_phrase_noun(conn):
+    """FNDDS 14107030 (mozzarella, part skim; "string cheese" among its other names) has a
+    '1 string' of 4.7 g: "1 string cheese" is one cheese, USDA's default 21 g, not a string;
+    "6 chicken nuggets" still takes the nugget measure."""
+    from glyload.meal.portions import naming
+    from glyload.meal.score import score_meal
+
+    assert naming("string cheese", "Cheese, Mozzarella, part skim") == "cheese Cheese"
+    (item,) = score_meal(conn, "1 string cheese")["items"]
+    assert (item["food_id"], item["grams"]) == ("14107030", 21.0)
+    (nuggets,) = score_meal(conn, "6 chicken nuggets")["items"]
+    assert "nugget" in nuggets["portion"].lower()

@@ -819,3 +819,15 @@ def test_an_addition_is_a_spoonful_only_of_a_spooned_food(conn):
     toast = score_meal(conn, "2 scrambled eggs with toast")["items"][1]
     assert "toasted" in toast["food"].lower() and "slice" in toast["portion"]
     assert toast["grams"] >= 15
+
+
+def test_addition_is_the_food_usda_gives_a_guideline_for(conn):
+    """'milk' with a bowl of cereal: FNDDS 'Milk, NFS' (11100000) has USDA's guideline amount
+    per cup of cereal (61 g), so it is chosen over SR's milk, whose amount would be a
+    tablespoon by convention; the bowl is 1.5 cups by the household table."""
+    from glyload.meal.score import score_meal
+
+    items = score_meal(conn, "a bowl of cereal with milk")["items"]
+    assert [i["food_id"] for i in items] == ["57100100", "11100000"]
+    assert items[1]["grams"] == 91.5
+    assert any("per cup of hot cereal" in n for n in items[1]["notes"])

@@ -18,7 +18,9 @@ unspecified report. An SR food and an FNDDS food that fit equally well: the SR
 food first (FNDDS builds its plain foods from SR's, and GI measurements are linked
 to SR's). FNDDS additional descriptions ("pan pizza; from street
 vendor") can answer the typed words but never excuse a different head word, so
-"bagel" is not a pizza served on one.
+"bagel" is not a pizza served on one; only when no food's own name answers the phrase
+confidently does an other name USDA publishes that is the whole phrase name the food
+("risotto"; :func:`published_names`).
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..errors import GlyloadError, quoted
-from ..search import candidates, normalise
+from ..search import candidates, normalise, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
-from .portions import VOLUME_WORDS, has_measure
+from .portions import VOLUME_WORDS, has_guideline, has_measure
 
 #: Scores below this are not accepted without ``--first``.
 THRESHOLD = 70.0
@@ -168,6 +170,31 @@ CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
+def drop_cuts(conn: sqlite3.Connection, phrase: str) -> str:
+    """``phrase`` without its :data:`CUTS` words, except a cut word that USDA names a food
+    with: one that, with the word after it, begins a term of a food's name ("Cereal,
+    shredded wheat, plain"), so "shredded wheat" stays shredded wheat while "shredded
+    cheese" is cheese (its measure "cup, shredded" is chosen in portions.py). One phrase
+    query per cut word, and only for phrases that have one."""
+    typed = phrase.split()
+    kept = []
+    for n, word in enumerate(typed):
+        if word not in CUTS:
+            kept.append(word)
+            continue
+        following = " ".join(words(" ".join(typed[n:n + 2])))
+        if n + 1 < len(typed) and _names_a_food(conn, following):
+            kept.append(word)
+    return " ".join(kept)
+
+
+def _names_a_food(conn: sqlite3.Connection, start: str) -> bool:
+    rows = conn.execute("select foods.description from foods_fts join foods on foods.rowid = foods_fts.rowid "
+                        "where foods_fts match ? limit 50", (f'{{description}} : "{start}"',))
+    wanted = normalise(start)
+    return any(normalise(term)[:len(wanted)] == wanted for (description,) in rows for term in description.split(","))
+
+
 #: Nouns people use for a food in the state USDA names with an adjective ("toast" is
 #: toasted bread), unless a dish of that name is meant ("French toast", "shrimp toast").
 STATE_NOUNS = (
@@ -186,12 +213,14 @@ def expand(phrase: str) -> str:
 
 
 def head_words(description: str) -> set:
-    """The words that say what a food is: its first term, or its second after a grouping term."""
+    """The words that say what a food is: its first term, or its second after a grouping term,
+    up to its own "with" (FNDDS's "Tuna noodle casserole with cream or white sauce" is a
+    tuna noodle casserole; what comes after "with" is what it has, as in compound.head_slots)."""
     terms = [t.strip() for t in description.lower().split(",")]
     head = terms[0]
     if head in GROUPING_HEADS and len(terms) > 1:
         head = terms[1]
-    return set(normalise(head))
+    return set(normalise(re.split(r"\s+with\s+", head, maxsplit=1)[0]))
 
 
 BRAND_PENALTY = 10.0
@@ -238,7 +267,11 @@ def score(query_words: list[str], row: dict) -> float:
     # so that a typed word the food does not answer keeps the match from being confident.
     value = 0.4 * fuzz.token_set_ratio(" ".join(query_words), " ".join(desc_words)) * coverage
     value += 50 * coverage + 10
-    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL)
+    # A preparation word in the head ("Fried onion rings") is weighed once, by the preparation
+    # rules below, not again as a head word the phrase did not name; a changed form that is a
+    # food of its own ("Pita chips", "caesar dressing") still counts as one.
+    cooking = set().union(*PREPARATION.values()) - {"juice"}
+    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL - cooking)
     value -= 15.0 * len((desc & NICHE) - wanted)
     asked = {p for p in PREPARATION if p in wanted}
     for prep in asked:
@@ -284,13 +317,17 @@ def preference(query_words: list[str], row: dict) -> float:
     return points + min(row.get("portion_count") or 0, 4) * 0.5
 
 
-def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list[dict]:
+def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
+         host: str | None = None) -> list[dict]:
     """Candidate foods for ``phrase``, best first, each with a ``match_score``.
 
     With ``unit`` (a volume or household word), foods that have that measure
-    rank above foods that would need a conversion or cannot take it.
+    rank above foods that would need a conversion or cannot take it. With ``host``
+    (the food an addition without an amount goes with: "cereal with milk"), foods
+    USDA gives a guideline amount for with that host rank the same way above foods
+    whose amount would be a convention (USDA's data before a convention).
     """
-    phrase = " ".join(w for w in expand(phrase).split() if w not in CUTS)
+    phrase = drop_cuts(conn, expand(phrase))
     rows = candidates(conn, phrase)
     if not rows:
         return []
@@ -301,11 +338,13 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             f"select food_id, lower(description) from portions where food_id in ({marks})", ids):
         measures.setdefault(food_id, []).append(description)
     query_words = normalise(phrase)
+    guided = bool(host) and any(has_guideline(own, host) for own in measures.values())
     for row in rows:
         # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
         # weights, not household measures: they do not make a food more commonly eaten.
         row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
         raw = score(query_words, row)
+        row["_unit_adjustment"] = 0.0
         row["_coverage"] = coverage(query_words, row)
         row["_preference"] = preference(query_words, row)
         if unit:
@@ -313,13 +352,21 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
             if has_measure(own, unit):
                 row["_preference"] += 1
             elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
-                raw -= 6  # the food cannot be weighed in this unit
+                row["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
+                raw -= 6
+        if host and guided:
+            if has_guideline(measures.get(row["food_id"], ()), host):
+                row["_preference"] += 1
+            else:
+                row["_unit_adjustment"] -= 6.0  # its amount would be a convention, not USDA's
+                raw -= 6
         row["_raw"] = raw
         row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
         row["_raw"] += row["_preference"]
     # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
     # for it: when no generic food has every typed word, brands are not marked down.
-    if not any(not is_branded(r) and r["_coverage"] == 1 for r in rows):
+    brands_lifted = not any(not is_branded(r) and r["_coverage"] == 1 for r in rows)
+    if brands_lifted:
         for row in rows:
             if is_branded(row):
                 row["_raw"] += BRAND_PENALTY
@@ -333,16 +380,48 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None) -> list
                 row["_raw"] += CHANGED_FORM_PENALTY * len(common)
                 row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
                                                          * len(common))), 1)
+    if not any(r["match_score"] >= THRESHOLD for r in rows):
+        _score_published_names(query_words, rows, brands_lifted)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
 
 
+def published_names(row: dict) -> list[str]:
+    """Other names USDA publishes for a food, one per entry: FNDDS's additional descriptions
+    ("mushroom soup-based sauce; white sauce; risotto") and SR's common names ("muesli"),
+    without USDA's "NFS" / "NS as to ..." marks."""
+    entries = (row.get("additional_descriptions") or "").split(";") + (row.get("common_names") or "").split(",")
+    return [" ".join(USUAL_FORM.sub(" ", entry.lower()).split()) for entry in entries if entry.strip()]
+
+
+def _score_published_names(query_words: list[str], rows: list[dict], brands_lifted: bool) -> None:
+    """When no food's own name answers the phrase confidently, a food one of whose
+    :func:`published_names` is the whole phrase is scored by that name: USDA gives it as
+    another name of the food ("risotto" is FNDDS "Rice, white, with cheese and/or cream based
+    sauce, fat added"; "muesli" is SR's FAMILIA and ALPEN). Only the whole phrase counts,
+    never some of its words; a brand keeps its penalty unless only brands fit."""
+    for row in rows:
+        for entry in published_names(row):
+            if normalise(entry) == list(query_words):
+                named = dict(row, description=entry, additional_descriptions=None, common_names=None,
+                             manufacturer=None)
+                raw = score(query_words, named) + row["_unit_adjustment"]
+                if is_branded(row) and not brands_lifted:
+                    raw -= BRAND_PENALTY
+                if raw + row["_preference"] > row["_raw"]:
+                    row["_raw"] = raw + row["_preference"]
+                    row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+                    row["published_name"] = entry
+                break
+
+
 def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
-               unit: str | None = None) -> Match:
-    """The best food for ``phrase``; MatchError below the threshold unless ``first``."""
-    ranked = rank(conn, phrase, unit)
+               unit: str | None = None, host: str | None = None) -> Match:
+    """The best food for ``phrase``; MatchError below the threshold unless ``first``
+    (``host``: the food an addition without an amount goes with, see :func:`rank`)."""
+    ranked = rank(conn, phrase, unit, host)
     if not ranked:
         raise MatchError(phrase, [])
     best = ranked[0]

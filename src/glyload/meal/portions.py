@@ -190,7 +190,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         note = f"no 'serving' measure in USDA's data; used USDA FNDDS '{default['description']}'"
         return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
-        whole = default_portion(portions, item_only=unit in SIZES, phrase=f"{phrase} {food.split(',')[0]}")
+        whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food))
         if whole is not None:
             note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
@@ -219,6 +219,14 @@ def _size_rank(description: str) -> int:
         if size and re.search(rf"\b{size}\b", text):
             return rank
     return SIZE_ORDER.index("")
+
+
+def naming(phrase: str, food: str) -> str:
+    """The words a measure named for the food itself may hold: the typed phrase's noun, its
+    last word (English puts it last: "string cheese" is a cheese, so USDA's "string" of
+    mozzarella, 4.7 g, is no string cheese), and the first term of the food's USDA name."""
+    typed = phrase.split()
+    return f"{typed[-1] if typed else ''} {food.split(',')[0]}"
 
 
 def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "",
@@ -292,17 +300,30 @@ def not_specified(portions: list[dict]) -> dict | None:
     return min(found, key=lambda p: (p["description"].lower() != NOT_SPECIFIED, p["seq"])) if found else None
 
 
+def host_guidelines(host_food: str) -> tuple[str, ...]:
+    """The wordings of FNDDS guideline amounts that fit a host food ("per cup of hot cereal"
+    for an oatmeal), by :data:`GUIDELINE_HOSTS`."""
+    from ..search import normalise
+
+    host_words = set(normalise(host_food)) | set(host_food.lower().split(", "))
+    return tuple(wording for wording, kinds, _ in GUIDELINE_HOSTS if host_words & kinds)
+
+
+def has_guideline(descriptions, host_food: str) -> bool:
+    """Whether a food's measure descriptions hold a guideline amount for ``host_food``."""
+    wordings = host_guidelines(host_food)
+    return any(GUIDELINE in d.lower() and w in d.lower() for d in descriptions for w in wordings)
+
+
 def guideline(portions: list[dict], host: dict):
     """An addition's grams for its host (FNDDS guideline amounts), with a note; None if none fits.
 
     ``host`` has the host item's ``food`` (name), ``quantity``, ``unit_kind``,
     ``millilitres`` (or None) and ``grams``."""
-    from ..search import normalise
-
-    host_words = set(normalise(host["food"])) | set(host["food"].lower().split(", "))
+    wordings = host_guidelines(host["food"])
     for wording, kinds, count_in in GUIDELINE_HOSTS:
         found = [p for p in portions if GUIDELINE in p["description"].lower() and wording in p["description"].lower()]
-        if not found or not host_words & kinds:
+        if not found or wording not in wordings:
             continue
         portion = found[0]
         millilitres = host["millilitres"]
@@ -354,7 +375,7 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
                    f"({ADDITION.basis})"
             return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
-    counted = default_portion(portions, item_only=True, phrase=f"{item.phrase} {name.split(',')[0]}",
+    counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name),
                               default=default) if item.amount_given else None
     if counted is not None:
         note = f"{item.quantity:g} x USDA '{counted['description']}'"
@@ -366,7 +387,7 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         return Portion(item.quantity * per_unit(default), default["description"], (note,))
     # A measure named for the food itself counts whether it is named as typed ("donut")
     # or as SR names the food ("Doughnuts, ...").
-    chosen = default_portion(portions, phrase=f"{item.phrase} {name.split(',')[0]}")
+    chosen = default_portion(portions, phrase=naming(item.phrase, name))
     if chosen is None:
         raise PortionError(f"{name!r} has no household portions from USDA: give an amount in grams")
     note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"

@@ -20,7 +20,8 @@ from ..search import fts_match, normalise, singular, words
 from .compound import GLUE_WORDS, food_words, split_item
 from .match import PREPARATION, SYNONYMS, THRESHOLD, CUTS, match_food
 from ..sources.gi_tables import MATCHES as MEASURED
-from .parse import MAX_GRAMS, ParsedItem, ParseError, _quote
+from .household import household, millilitres
+from .parse import MAX_GRAMS, VOLUME_ML, ParsedItem, ParseError, _quote
 from .portions import grams_for
 from .read import MealLine, from_text
 from .variety import measured_variety
@@ -97,6 +98,16 @@ def unused_words(item: ParsedItem, food: dict, portion: str) -> list[str]:
     return unused
 
 
+def host_millilitres(item: ParsedItem) -> float | None:
+    """An item's volume, for the guideline amount of what goes with it: a volume unit's, or a
+    household word's by the table's convention ("a bowl of cereal" = 1.5 cups)."""
+    if item.unit_kind == "household":
+        entry = household(item.unit)
+        if entry is not None and entry.unit in VOLUME_ML:
+            return item.quantity * millilitres(entry)
+    return item.millilitres()
+
+
 def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
                grams: float | None = None, typed: str | None = None, host: dict | None = None) -> dict:
     """Score one parsed item (``grams`` overrides the parsed amount, for CSV input;
@@ -113,11 +124,14 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         match_score = 100.0
     else:
         match = match_food(conn, item.phrase, first=first,
-                           unit=item.unit if item.unit_kind in ("volume", "household") else None)
+                           unit=item.unit if item.unit_kind in ("volume", "household") else None,
+                           host=host["food"] if host is not None and not item.amount_given else None)
         food = food_by_id(conn, match.food["food_id"])
         match_score = match.score
         if match_score < THRESHOLD:
             notes.append(f"weak match ({match_score:g}) accepted with --first")
+        if match.food.get("published_name"):
+            notes.append(f"matched by another name USDA gives it: {match.food['published_name']!r}")
     portion = ""
     if grams is None:
         weighed = grams_for(conn, food, item, host=None if host is None else {
@@ -179,7 +193,7 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         "typed": typed or item.text,
         "unused_words": unused,
         "_unit_kind": item.unit_kind,
-        "_millilitres": item.millilitres(),
+        "_millilitres": host_millilitres(item),
         "_carbs": carbs,
         # share of this item's carbohydrate with a measured GI: 1 measured, the ingredients' for a recipe GI
         "_measured": carbs * (1.0 if food["gi_method"] in (*MEASURED, VARIETY_METHOD) else (food.get("gi_measured_share") or 0.0)),
