@@ -307,3 +307,12 @@ def test_cut_word_kept_where_usda_names_a_food_with_it(conn):
     assert drop_cuts(conn, "shredded cheddar cheese") == "cheddar cheese"
     assert drop_cuts(conn, "sliced apple") == "apple"
     assert match_food(conn, "shredded wheat").food["food_id"] == "57417000"
+
+
+@pytest.mark.parametrize(("phrase", "whole_grain"), [
+    ("bagel", False), ("whole grain bagel", True), ("bread", False), ("whole grain bread", True),
+])
+def test_whole_grain_is_a_variety_to_ask_for(conn, phrase, whole_grain):
+    """'whole' and 'grain' are each a usual form; together ("Bagels, whole grain white") a variety."""
+    description = match_food(conn, phrase).food["description"].lower()
+    assert ("whole grain" in description) is whole_grain, description

@@ -245,6 +245,11 @@ def coverage(query_words: list[str], row: dict) -> float:
     return len(wanted & found) / len(wanted) if wanted else 0.0
 
 
+#: "Whole" (whole milk, a whole apple) and "grain" (long-grain rice) each name the usual
+#: form (:data:`NEUTRAL`); together they name a variety the phrase must ask for.
+WHOLE_GRAIN = re.compile(r"\bwhole[- ]?grains?\b")
+
+
 def score(query_words: list[str], row: dict) -> float:
     """How well ``row`` answers the typed words (about 0-100, higher is better)."""
     plain = USUAL_FORM.sub(" ", row["description"].lower())
@@ -273,6 +278,8 @@ def score(query_words: list[str], row: dict) -> float:
     cooking = set().union(*PREPARATION.values()) - {"juice"}
     value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL - cooking)
     value -= 15.0 * len((desc & NICHE) - wanted)
+    if WHOLE_GRAIN.search(plain) and not ({"whole", "grain"} <= wanted or "wholegrain" in wanted):
+        value -= 3.0  # "whole" and "grain" are each a usual form, together a variety: one extra word
     asked = {p for p in PREPARATION if p in wanted}
     for prep in asked:
         if not PREPARATION[prep] & desc:
