@@ -51,7 +51,7 @@ def check_alternatives(conn, found, same):
         assert alt["gl"] == pytest.approx(row["gi"] * carbs / 100, abs=slack)
         assert alt["gl_saved"] == pytest.approx(base_gl - alt["gl"], abs=0.02)
         if same == "carbs" and alt["gi"] == base["gi"]:
-            continue  # a float tie offered as a swap: test_same_carbs_offers_no_equal_gl_food (xfail)
+            continue  # equal GI at equal carbohydrate: no swap (test_same_carbs_offers_no_equal_gl_food)
         assert alt["gl"] < base["gl"]
         assert alt["gl_saved"] > 0
         # Same subgroup, unless a note says the search was widened to the food group.
