@@ -22,11 +22,11 @@ def test_meals_group_by_date_time_and_name(tmp_path):
 
 
 @pytest.mark.parametrize("row, message", [
-    ("2024-02-30,07:30,lunch,1 apple", "date '2024-02-30' is not a real ISO date (YYYY-MM-DD)"),
-    ("01/06/2024,07:30,lunch,1 apple", "date '01/06/2024' is not a real ISO date (YYYY-MM-DD)"),
-    ("2024-06-01,7:30,lunch,1 apple", "time '7:30' is not a real ISO time (HH:MM or HH:MM:SS, 24-hour)"),
-    ("2024-06-01,24:10,lunch,1 apple", "time '24:10' is not a real ISO time (HH:MM or HH:MM:SS, 24-hour)"),
-    ("2024-06-01,7:30 PM,lunch,1 apple", "time '7:30 PM' is not a real ISO time"),
+    ("2024-02-30,07:30,lunch,1 apple", "date '2024-02-30' is not a real date: day is out of range for month"),
+    ("01/06/2024,07:30,lunch,1 apple", "date '01/06/2024' is not a real date: not in the form YYYY-MM-DD"),
+    ("2024-06-01,7:30,lunch,1 apple", "time '7:30' is not a real time: not in the form HH:MM or HH:MM:SS (24-hour)"),
+    ("2024-06-01,24:10,lunch,1 apple", "time '24:10' is not a real time: hour must be in 0..23"),
+    ("2024-06-01,7:30 PM,lunch,1 apple", "time '7:30 PM' is not a real time"),
     ("2024-06-01,07:30,,1 apple", "meal is empty"),
     ("2024-06-01,07:30,lunch,", "needs an item or a food_id and grams"),
 ])

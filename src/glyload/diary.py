@@ -9,13 +9,12 @@ thresholds (low < 80, high > 120).
 
 from __future__ import annotations
 
-import datetime
-import re
 import sqlite3
 
 import numpy as np
 import pandas as pd
 
+from .dates import date_problem
 from .errors import GlyloadError, quoted
 from .meal.parse import MAX_GRAMS
 from .sources.gi_tables import MATCHES as MEASURED
@@ -60,20 +59,6 @@ def first_line(frame: pd.DataFrame, column: str, value: str) -> int:
         if text == value:
             return int(line)
     raise LookupError(value)
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def date_problem(text: str) -> str | None:
-    """Why ``text`` is not a real calendar date written YYYY-MM-DD, or None."""
-    if not ISO_DATE.fullmatch(text):
-        return "not in the form YYYY-MM-DD"
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError as error:
-        return str(error)
-    return None
 
 
 def check_dates(frame: pd.DataFrame, path, column: str = "date") -> None:

@@ -5,7 +5,8 @@ The layout of ``glyload diary`` plus a ``time`` column: ``date``, ``time``,
 the rows sharing date, time and meal name, in file order. Dates must be real
 ISO dates (``YYYY-MM-DD``) and times ISO 24-hour times (``HH:MM`` or
 ``HH:MM:SS``); anything else is a ``file:line`` error. This module holds the
-timed diary's date and time validation (:func:`check_date`, :func:`check_time`).
+timed diary's date and time validation (:func:`check_date`, :func:`check_time`, on the one
+rule of :mod:`glyload.dates`).
 
 Each meal is scored through the meal scorer's entrance: its rows become
 ``glyload.meal.read.MealLine``s (``food_id_line`` checks grams), each distinct line
@@ -16,35 +17,29 @@ from ``glyload.meal.score.result``, as for ``glyload score`` and ``glyload diary
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from .dates import date_problem, time_problem
 from .errors import DataError, GlyloadError
 
 COLUMNS = ("date", "time", "meal", "item", "food_id", "grams")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
-
-
-def _checked(pattern, parse, text: str, where, message: str):
-    if pattern.match(text):
-        try:
-            return parse(text)
-        except ValueError:
-            pass
-    raise DataError(*where, message)
 
 
 def check_date(text: str, where) -> date:
-    """A real ISO date, or a located error."""
-    return _checked(_DATE, date.fromisoformat, text, where, f"date {text!r} is not a real ISO date (YYYY-MM-DD)")
+    """A real ISO date (:func:`glyload.dates.date_problem`), or a located error."""
+    problem = date_problem(text)
+    if problem:
+        raise DataError(*where, f"date {text!r} is not a real date: {problem}")
+    return date.fromisoformat(text)
 
 
 def check_time(text: str, where) -> time:
-    """A real ISO 24-hour time (HH:MM or HH:MM:SS), or a located error."""
-    return _checked(_TIME, time.fromisoformat, text, where,
-                    f"time {text!r} is not a real ISO time (HH:MM or HH:MM:SS, 24-hour)")
+    """A real ISO 24-hour time (:func:`glyload.dates.time_problem`), or a located error."""
+    problem = time_problem(text)
+    if problem:
+        raise DataError(*where, f"time {text!r} is not a real time: {problem}")
+    return time.fromisoformat(text)
 
 
 @dataclass
