@@ -11,12 +11,11 @@ each reading once. ``glyload serve`` publishes this file only with
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import GlyloadError
+from .errors import GlyloadError, storage_errors
 from .paths import default_db_path
 
 PERSONAL_DB_NAME = "personal.db"
@@ -53,19 +52,6 @@ create table if not exists meal_responses (
 );
 create table if not exists meal_fit (key text primary key, value text);  -- the last fit, as JSON
 """
-
-
-@contextlib.contextmanager
-def storage_errors(path):
-    """A failed write (read-only file, full disk, locked) as one line naming the personal database.
-
-    (Branch ``hardening`` brings ``glyload.errors.storage_errors`` for every database;
-    this can use it once both are merged.)
-    """
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise GlyloadError(f"{path}: cannot write the personal database ({error})") from None
 
 
 def personal_db_path(personal_db=None, db_path=None) -> Path:
@@ -122,7 +108,7 @@ def import_readings(path, found, zone_key: str) -> dict:
 
     conn = open_personal(path, create=True)
     try:
-        with storage_errors(path), conn:
+        with storage_errors(path, "write the personal database"), conn:
             before = conn.execute("select count(*) from readings").fetchone()[0]
             cursor = conn.execute(
                 "insert into imports (file, layout, imported_at, time_zone, readings_read, readings_added, notes) "
@@ -183,7 +169,7 @@ def save_meals(path, measured) -> int:
 
     conn = open_personal(path, create=True)
     try:
-        with storage_errors(path), conn:
+        with storage_errors(path, "write the personal database"), conn:
             rows = [(*(",".join(m["flags"]) if key == "flags" else m[key] for key in MEAL_FIELDS), utc_text(at))
                     for m, at in zip(measured.report["meals"], measured.instants)]
             conn.executemany(f"insert or replace into meal_responses ({', '.join(MEAL_FIELDS)}, timestamp) "
