@@ -282,15 +282,20 @@ def tiny_bundle(tiny_release, no_gi, tmp_path, monkeypatch) -> Path:
 
 # --- Measured glucose (glucose helper): the synthetic CGM generator of scripts/synthetic_cgm.py ---
 
-@pytest.fixture(scope="session")
-def synthetic():
-    """The module scripts/synthetic_cgm.py (seeded synthetic traces, diaries, the three layouts)."""
+def load_script(name: str):
+    """The module of ``scripts/NAME.py`` (scripts are not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("synthetic_cgm", REPO / "scripts" / "synthetic_cgm.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """The module scripts/synthetic_cgm.py (seeded synthetic traces, diaries, the three layouts)."""
+    return load_script("synthetic_cgm")
 
 
 @pytest.fixture(autouse=True)

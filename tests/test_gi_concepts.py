@@ -6,14 +6,13 @@ with a reason when it is absent); the others run offline on the bundled files.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import shared_release
+from conftest import load_script, shared_release
 from glyload.paths import data_dir
 from glyload.sources.gi_tables import EXCLUSION_REASONS, read_gi
 
@@ -22,10 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def proposer():
-    spec = importlib.util.spec_from_file_location("propose", ROOT / "scripts" / "propose_concept_entries.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("propose_concept_entries")
 
 
 @pytest.fixture(scope="module")
