@@ -92,31 +92,17 @@ def replace_line(path, number, text):
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def test_bad_number_names_file_and_line(tidy_copy):
-    path = tidy_copy / "portions.csv"
-    replace_line(path, 3, "11000000,2,Quantity not specified,lots")
-    with pytest.raises(DataError, match=rf"^{path}:3: column grams: 'lots' is not a number$"):
-        read_tidy(tidy_copy)
-
-
-def test_portion_of_unknown_food(tidy_copy):
-    path = tidy_copy / "portions.csv"
-    replace_line(path, 2, "99999999,1,1 cup,246")
-    with pytest.raises(DataError, match=rf"^{path}:2: portion of unknown food '99999999'$"):
-        read_tidy(tidy_copy)
-
-
-def test_food_code_must_have_eight_digits(tidy_copy):
-    path = tidy_copy / "foods.csv"
-    replace_line(path, 2, '1100000,"Milk, human",,9602,Human milk,,,,,,,')
-    with pytest.raises(DataError, match=rf"^{path}:2: food code '1100000' is not 8 digits$"):
-        read_tidy(tidy_copy)
-
-
-def test_ingredient_must_weigh_something(tidy_copy):
-    path = tidy_copy / "ingredients.csv"
-    replace_line(path, 2, '11100000,1,1077,"Milk, whole",0,0,0')
-    with pytest.raises(DataError, match=rf"^{path}:2: ingredient 'Milk, whole' of food 11100000 must weigh more"):
+@pytest.mark.parametrize(("name", "number", "text", "message"), [
+    ("portions", 3, "11000000,2,Quantity not specified,lots", "column grams: 'lots' is not a number$"),
+    ("portions", 2, "99999999,1,1 cup,246", "portion of unknown food '99999999'$"),
+    ("foods", 2, '1100000,"Milk, human",,9602,Human milk,,,,,,,', "food code '1100000' is not 8 digits$"),
+    ("ingredients", 2, '11100000,1,1077,"Milk, whole",0,0,0',
+     "ingredient 'Milk, whole' of food 11100000 must weigh more"),
+])
+def test_a_bad_row_names_file_and_line(tidy_copy, name, number, text, message):
+    path = tidy_copy / f"{name}.csv"
+    replace_line(path, number, text)
+    with pytest.raises(DataError, match=rf"^{path}:{number}: {message}"):
         read_tidy(tidy_copy)
 
 
