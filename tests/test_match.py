@@ -102,6 +102,23 @@ def test_grains_and_pulses_default_to_cooked(conn, phrase):
     assert words(best["description"]) & {"cooked", "boiled"}, best["description"]
 
 
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("chicken", "24100000"),   # Chicken, NS as to part and cooking method: not raw chicken skin
+    ("eggs", "31102000"),      # Egg, whole, cooked, NS as to cooking method: not a raw egg
+    ("fish", "26100110"),      # Fish, NFS (FNDDS foods are as eaten): not "Fish, raw"
+    ("chicken breast", "24120110"),  # Chicken breast, NS as to cooking method, skin eaten
+])
+def test_meat_fish_and_eggs_are_eaten_cooked(conn, phrase, food_id):
+    best = match_food(conn, phrase).food
+    assert (best["food_id"], best["description"]) == (food_id, best["description"])
+    assert "raw" not in words(best["description"])
+
+
+@pytest.mark.parametrize("phrase", ["raw oysters", "raw egg", "raw salmon"])
+def test_raw_meat_fish_or_eggs_when_asked_for(conn, phrase):
+    assert "raw" in words(match_food(conn, phrase).food["description"])
+
+
 # --- plurals and synonyms -----------------------------------------------------------------------
 
 

@@ -294,10 +294,10 @@ def test_cli_json_and_csv_together_is_a_usage_error(db):
 
 
 def test_cli_stdin(db):
-    result = run(db, "score", "--json", input="1 cup cooked white rice\n\n1 medium apple, 1 large egg\n")
+    result = run(db, "score", "--json", input="1 cup cooked white rice\n\n1 medium apple, 1 large hard-boiled egg\n")
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)["items"]
-    assert [i["food_id"] for i in items] == ["20045", "09003", "01123"]
+    assert [i["food_id"] for i in items] == ["20045", "09003", "01129"]
 
 
 def test_cli_stdin_error_names_line(db):
@@ -307,11 +307,11 @@ def test_cli_stdin_error_names_line(db):
 
 def test_cli_file_one_item_per_line(db, tmp_path):
     path = tmp_path / "meal.txt"
-    path.write_text("1 cup cooked white rice\n\n1 medium apple, 1 large egg\n", encoding="utf-8")
+    path.write_text("1 cup cooked white rice\n\n1 medium apple, 1 large hard-boiled egg\n", encoding="utf-8")
     result = run(db, "score", "--json", "--file", str(path))
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)["items"]
-    assert [i["food_id"] for i in items] == ["20045", "09003", "01123"]
+    assert [i["food_id"] for i in items] == ["20045", "09003", "01129"]
 
 
 def test_cli_file_error_names_file_and_line(db, tmp_path):
@@ -680,14 +680,14 @@ def test_whole_table_two_arguments(db, conn):
 
 def test_whole_table_of_an_egg(db):
     """GI 'not applicable' (0) and no meal GI: every value here is USDA's or a rule's."""
-    result = run(db, "score", "1 large egg")
+    result = run(db, "score", "1 large hard-boiled egg")
     assert result.exit_code == 0, result.output
     assert result.stdout == "\n".join([
-        "item         food                          grams  avail. carbs g  GI (method)          GL",
-        "-----------  ----------------------------  -----  --------------  ------------------  ---",
-        "1 large egg  01123 Egg, whole, raw, fresh     50             0.4  0 (not applicable)  0.0",
-        "-----------  ----------------------------  -----  --------------  ------------------  ---",
-        "meal                                          50             0.4  n/a                 0.0",
+        "item                     food                                   grams  avail. carbs g  GI (method)          GL",
+        "-----------------------  -------------------------------------  -----  --------------  ------------------  ---",
+        "1 large hard-boiled egg  01129 Egg, whole, cooked, hard-boiled     50             0.6  0 (not applicable)  0.0",
+        "-----------------------  -------------------------------------  -----  --------------  ------------------  ---",
+        "meal                                                               50             0.6  n/a                 0.0",
         "",
         "Glycemic load: 0.0 (low)",
         "Meal GI: n/a (no available carbohydrate)",

@@ -62,9 +62,9 @@ def candidates(conn: sqlite3.Connection, text: str, limit: int = CANDIDATES) -> 
 
     All words first; when nothing has them all, any of them. When more foods have the
     words than ``limit`` ("cereal": hundreds of branded cereals), the foods named by the
-    phrase itself and marked "NFS" are added ("Cereal, ready-to-eat, NFS": the description
-    begins with the typed words), so the food USDA's survey codes for an unspecified
-    report is always considered. That second query runs only when the limit is reached.
+    phrase itself and marked "NFS" or "NS as to ..." are added ("Cereal, ready-to-eat, NFS",
+    "Chicken, NS as to part and cooking method": the description begins with the typed
+    words), so the food USDA's survey codes for an unspecified report is always considered. That second query runs only when the limit is reached.
     """
     terms = words(text)
     if not terms:
@@ -81,7 +81,7 @@ def candidates(conn: sqlite3.Connection, text: str, limit: int = CANDIDATES) -> 
     if len(rows) == limit:
         seen = {row["food_id"] for row in rows}
         head = " ".join(terms)
-        rows += [row for row in dict_rows(conn, sql, (f'{{description}} : (^"{head}" AND "nfs")', limit))
+        rows += [row for row in dict_rows(conn, sql, (f'{{description}} : (^"{head}" AND ("nfs" OR "ns"))', limit))
                  if row["food_id"] not in seen]
     if not rows and len(terms) > 1:
         rows = dict_rows(conn, sql, (fts_match(terms, any_term=True), limit))

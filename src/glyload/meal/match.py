@@ -96,6 +96,29 @@ EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "c
                 "barley", "bulgur", "lentil", "chickpea", "oatmeal", "porridge", "millet",
                 "buckwheat", "bean", "pea", "potato"}
 
+#: USDA's food groups (SR's and FNDDS's WWEIA categories) of meat, poultry, fish, shellfish and
+#: eggs: foods people eat cooked. Typed without a state word ("4 oz chicken", "2 eggs", "fish"),
+#: such a food is the cooked one; its raw form is a changed form the phrase must ask for
+#: ("raw oysters"), as dry rice is. FNDDS's "..., from raw" says what a cooked food was made from.
+ANIMAL_GROUPS = {
+    "Beef Products", "Pork Products", "Lamb, Veal, and Game Products", "Poultry Products",
+    "Finfish and Shellfish Products", "Sausages and Luncheon Meats",
+    "Beef, excludes ground", "Ground beef", "Pork", "Lamb, goat, game", "Chicken, whole pieces",
+    "Turkey, duck, other poultry", "Chicken patties, nuggets and tenders", "Liver and organ meats",
+    "Cold cuts and cured meats", "Bacon", "Frankfurters", "Sausages", "Fish", "Shellfish",
+    "Eggs and omelets",
+}
+#: SR files eggs with milk ("Dairy and Egg Products"): there an egg is a food whose name begins "Egg".
+EGG_HEAD = re.compile(r"^eggs?\b")
+RAW = re.compile(r"(?<!from )\braw\b")
+
+
+def eaten_cooked(row: dict) -> bool:
+    """Whether ``row`` is a food of animal origin (:data:`ANIMAL_GROUPS`), eaten cooked."""
+    group = row.get("food_group") or ""
+    return group in ANIMAL_GROUPS or (group == "Dairy and Egg Products"
+                                      and bool(EGG_HEAD.match(row["description"].lower())))
+
 
 @dataclass
 class Match:
@@ -286,6 +309,8 @@ def score(query_words: list[str], row: dict) -> float:
             value -= 12
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted
+        if eaten_cooked(row) and RAW.search(plain):
+            changed.add("raw")  # nobody means raw chicken by "chicken"
         if desc & {"prepared", "reconstituted"}:
             changed -= {"powder", "concentrate", "dry", "frozen"}  # made back into what is eaten
         value -= CHANGED_FORM_PENALTY * len(changed)
@@ -306,9 +331,15 @@ def preference(query_words: list[str], row: dict) -> float:
     wanted = set(query_words)
     points = 0.0
     if not wanted & set(PREPARATION):
-        if wanted & EATEN_COOKED and desc & PREPARATION["cooked"]:
+        text = row["description"].lower()
+        # "cooked", "NS as to ... cooking method", or an animal food FNDDS (foods as eaten) marks NFS
+        unnamed = "cooked" in desc or bool(re.search(r"\bns as to [^,]*cooking method", text)) or (
+            eaten_cooked(row) and is_fndds(row.get("source")) and "nfs" in desc)
+        if (wanted & EATEN_COOKED or eaten_cooked(row)) and (desc & PREPARATION["cooked"] or unnamed):
             points += 6  # nobody eats a cup of dry rice
-        elif "raw" in desc:
+            if unnamed:
+                points += 1  # of its cooked forms, the one that names no method ("Egg, whole, cooked, NS as to ...")
+        elif RAW.search(row["description"].lower()) and not eaten_cooked(row):
             points += 3
     if is_survey_food(row):
         points += 4  # used in USDA's dietary survey (FNDDS): a commonly eaten form
