@@ -22,7 +22,7 @@ import sqlite3
 from dataclasses import replace
 
 from ..search import normalise
-from .match import CHANGED_FORMS, GROUPING_HEADS, NEUTRAL, PARENTHESES, MatchError, expand, match_food
+from .match import CHANGED_FORMS, GLUE_WORDS, MatchError, head_slots, match_food, readings
 from .parse import ParsedItem, ParseError, parse_item
 
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
@@ -41,8 +41,6 @@ NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatles
 #: Words that add to what was typed (sugar): a dish named with them is another food.
 ADDED = {"sweetened", "sweet", "sugar", "honey", "candied", "glazed", "frosted"}
 
-#: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
-GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
 
 
 def pieces(text: str) -> list[str]:
@@ -73,34 +71,14 @@ def food_words(food: dict) -> set:
 
 
 def content_words(phrase: str) -> set:
-    """The food words of a phrase, as the matcher reads them (synonyms applied)."""
-    return set(normalise(expand(phrase))) - GLUE_WORDS
+    """The food words of a phrase as typed (no synonym applied)."""
+    return set(normalise(phrase)) - GLUE_WORDS
 
 
 def dish_phrase(phrase: str) -> str:
     """The phrase a dish is looked up by: its food words, the joining words left out
     ("macaroni and cheese" finds "Macaroni or noodles with cheese")."""
     return " ".join(w for w in phrase.split() if w.lower() not in JOINING_WORDS)
-
-
-def head_slots(description: str) -> list[set]:
-    """What a food is, as slots of words: its head term's food words, words joined by "or"
-    in one slot ("Macaroni or noodles with cheese" -> {macaroni, noodle}, {cheese})."""
-    terms = [t.strip() for t in PARENTHESES.sub(" ", description).split(",")]
-    term = terms[1] if terms[0].lower() in GROUPING_HEADS and len(terms) > 1 else terms[0]
-    term = re.split(r"\s+with\s+", term, maxsplit=1, flags=re.IGNORECASE)[0]
-    slots: list[set] = []
-    joined = False
-    for word in normalise(term):
-        if word == "or":
-            joined = bool(slots)
-        elif word not in GLUE_WORDS and word not in NEUTRAL:
-            if joined:
-                slots[-1].add(word)
-            else:
-                slots.append({word})
-            joined = False
-    return slots
 
 
 def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
@@ -110,20 +88,27 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
         match = match_food(conn, item.phrase, unit=unit)
     except MatchError:
         return False
-    typed_words = content_words(item.phrase)
     named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
+    before_with = set().union(*(normalise(r) for r in readings(conn, WITH.split(item.text, maxsplit=1)[0])))
+    return any(_names_dish(reading, before_with, match.food["description"], named)
+               for reading in readings(conn, item.phrase))
+
+
+def _names_dish(phrase: str, before_with: set, description: str, named: set) -> bool:
+    """Whether a food named ``description`` (its words ``named``) is the dish ``phrase`` (one
+    reading of what was typed; ``before_with``: the words typed before "with") names."""
+    typed_words = content_words(phrase)
     if not typed_words <= named:
         return False  # the dish's own name holds every typed food word
     if (NEGATIONS | CHANGED_FORMS | ADDED) & (named - typed_words):
         return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
-    typed = [w for w in normalise(expand(item.phrase)) if w not in GLUE_WORDS]
-    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in match.food["description"].split(","))
+    typed = [w for w in normalise(phrase) if w not in GLUE_WORDS]
+    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in description.split(","))
     if any(term[:len(typed)] == typed for term in terms):
         return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
     # What the food is must be typed ("toast with butter" is not French toast), and before
     # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
-    slots = head_slots(match.food["description"])
-    before_with = content_words(WITH.split(item.text, maxsplit=1)[0])
+    slots = head_slots(description)
     # The head term's noun (its last slot before its own "with") is what the dish is.
     return bool(slots) and all(slot & typed_words for slot in slots) and bool(slots[-1] & before_with)
 
@@ -144,7 +129,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         for j in range(end, i + 1, -1):
             candidate = _join(text, parts, i, j)
             whole = parse_item(candidate)
-            whole = replace(whole, phrase=dish_phrase(expand(whole.phrase)))
+            whole = replace(whole, phrase=dish_phrase(readings(conn, whole.phrase)[-1]))
             if is_dish(conn, whole):
                 joined = (whole, j)
                 break

@@ -225,25 +225,80 @@ STATE_NOUNS = (
 )
 
 
-def expand(phrase: str) -> str:
-    """Apply :data:`SYNONYMS` and :data:`STATE_NOUNS` to whole words of ``phrase``."""
+def expand(phrase: str, keep: frozenset = frozenset()) -> str:
+    """Apply :data:`SYNONYMS` (but those whose typed words are in ``keep``) and
+    :data:`STATE_NOUNS` to whole words of ``phrase``."""
     text = " ".join(phrase.lower().split())
     for typed, named in SYNONYMS:
-        text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
+        if typed not in keep:
+            text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
     for pattern, named in STATE_NOUNS:
         text = pattern.sub(named, text)
     return text
 
 
+def readings(conn: sqlite3.Connection, phrase: str) -> list[str]:
+    """The ways ``phrase`` may name a food: with :data:`SYNONYMS` applied, and, when a synonym's
+    typed word is itself a word of USDA's food names ("spaghetti": SR says "Pasta", FNDDS
+    "Spaghetti with meat sauce"), also with that word as typed. A food is matched by its
+    better reading."""
+    text = " ".join(phrase.lower().split())
+    kept = frozenset(typed for typed, _ in SYNONYMS
+                     if re.search(rf"\b{re.escape(typed)}\b", text) and _usda_word(conn, typed))
+    found = [expand(text)]
+    if kept and expand(text, kept) not in found:
+        found.append(expand(text, kept))
+    return found
+
+
+def _usda_word(conn: sqlite3.Connection, typed: str) -> bool:
+    """Whether a food's own name (its description) holds the words ``typed``."""
+    return conn.execute("select 1 from foods_fts where foods_fts match ? limit 1",
+                        (f'{{description}} : "{" ".join(words(typed))}"',)).fetchone() is not None
+
+
+#: SR's restaurant foods name the cuisine or style after the grouping term: "Restaurant,
+#: Chinese, fried rice", "Restaurant, family style, spaghetti and meatballs".
+STYLED_HEADS = {"restaurant"}
+
+
+def head_term(description: str) -> str:
+    """The term of a food's name that says what it is: its first, or the next after a grouping
+    term (:data:`GROUPING_HEADS`), or the one after a restaurant's cuisine or style."""
+    terms = [t.strip() for t in description.split(",")]
+    first = terms[0].lower()
+    skip = 2 if first in STYLED_HEADS else 1 if first in GROUPING_HEADS else 0
+    return terms[skip] if len(terms) > skip else terms[-1]
+
+
+#: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
+GLUE_WORDS = {"and", "with", "plus", "w", "a", "an", "the", "of", "some", "on", "in"}
+
+
+def head_slots(description: str) -> list[set]:
+    """What a food is, as slots of words: the food words of its head term (:func:`head_term`)
+    up to its own "with" (FNDDS's "Tuna noodle casserole with cream or white sauce" is a tuna
+    noodle casserole; what comes after "with" is what it has), words joined by "or" in one
+    slot: "Macaroni or noodles with cheese" -> [{macaroni, noodle}], either word names it."""
+    term = head_term(PARENTHESES.sub(" ", description))
+    term = re.split(r"\s+with\s+", term, maxsplit=1, flags=re.IGNORECASE)[0]
+    slots: list[set] = []
+    joined = False
+    for word in normalise(term):
+        if word == "or":
+            joined = bool(slots)
+        elif word not in GLUE_WORDS and word not in NEUTRAL:
+            if joined:
+                slots[-1].add(word)
+            else:
+                slots.append({word})
+            joined = False
+    return slots
+
+
 def head_words(description: str) -> set:
-    """The words that say what a food is: its first term, or its second after a grouping term,
-    up to its own "with" (FNDDS's "Tuna noodle casserole with cream or white sauce" is a
-    tuna noodle casserole; what comes after "with" is what it has, as in compound.head_slots)."""
-    terms = [t.strip() for t in description.lower().split(",")]
-    head = terms[0]
-    if head in GROUPING_HEADS and len(terms) > 1:
-        head = terms[1]
-    return set(normalise(re.split(r"\s+with\s+", head, maxsplit=1)[0]))
+    """Every word of a food's :func:`head_slots`: what it is ("rice" of "Rice, white, ...")."""
+    return set().union(*head_slots(description))
 
 
 BRAND_PENALTY = 10.0
@@ -287,9 +342,14 @@ def score(query_words: list[str], row: dict) -> float:
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
     coverage = len(present) / len(wanted) if wanted else 0.0
-    head = head_words(row["description"])
+    # A head slot is answered by any one of its "or" words; the others are no extra words.
+    slots = head_slots(row["description"])
+    answered = wanted | set(names)
+    head = set().union(*(slot for slot in slots if not slot & answered))
+    alternatives = set().union(*(slot for slot in slots if slot & answered))
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
-    extra = desc - wanted - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food", "cereal"}
+    extra = desc - wanted - alternatives - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food",
+                                                                            "cereal"}
     # token_set_ratio is 100 whenever one side's words are a subset of the other's, so a
     # short name ("Coffee", "Bagel") would fit any phrase holding it: weigh it by coverage,
     # so that a typed word the food does not answer keeps the match from being confident.
@@ -365,8 +425,13 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
     USDA gives a guideline amount for with that host rank the same way above foods
     whose amount would be a convention (USDA's data before a convention).
     """
-    phrase = drop_cuts(conn, expand(phrase))
-    rows = candidates(conn, phrase)
+    phrases = [drop_cuts(conn, reading) for reading in readings(conn, phrase)]
+    rows, seen = [], set()
+    for reading in phrases:
+        for row in candidates(conn, reading):
+            if row["food_id"] not in seen:
+                seen.add(row["food_id"])
+                rows.append(row)
     if not rows:
         return []
     ids = [r["food_id"] for r in rows]
@@ -375,32 +440,14 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
     for food_id, description in conn.execute(
             f"select food_id, lower(description) from portions where food_id in ({marks})", ids):
         measures.setdefault(food_id, []).append(description)
-    query_words = normalise(phrase)
     guided = bool(host) and any(has_guideline(own, host) for own in measures.values())
     for row in rows:
         # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
         # weights, not household measures: they do not make a food more commonly eaten.
         row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
-        raw = score(query_words, row)
-        row["_unit_adjustment"] = 0.0
-        row["_coverage"] = coverage(query_words, row)
-        row["_preference"] = preference(query_words, row)
-        if unit:
-            own = measures.get(row["food_id"], ())
-            if has_measure(own, unit):
-                row["_preference"] += 1
-            elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
-                row["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
-                raw -= 6
-        if host and guided:
-            if has_guideline(measures.get(row["food_id"], ()), host):
-                row["_preference"] += 1
-            else:
-                row["_unit_adjustment"] -= 6.0  # its amount would be a convention, not USDA's
-                raw -= 6
-        row["_raw"] = raw
-        row["match_score"] = round(max(0.0, min(100.0, raw)), 1)
-        row["_raw"] += row["_preference"]
+        rated = [_rate(normalise(reading), row, measures.get(row["food_id"], ()), unit, host, guided)
+                 for reading in phrases]
+        row.update(max(rated, key=lambda r: r["_raw"]))
     # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
     # for it: when no generic food has every typed word, brands are not marked down.
     brands_lifted = not any(not is_branded(r) and r["_coverage"] == 1 for r in rows)
@@ -410,20 +457,44 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
                 row["_raw"] += BRAND_PENALTY
                 row["match_score"] = round(max(0.0, min(100.0, row["_raw"])), 1)
     # A form every fitting food has is no change the typed phrase left out: "pho" is a soup.
+    typed = set().union(*(normalise(reading) for reading in phrases))
     fitting = [set(normalise(r["description"])) & CHANGED_FORMS for r in rows if r["_coverage"] == 1]
-    common = (set.intersection(*fitting) - set(query_words)) if fitting else set()
-    if common and not set(query_words) & set(PREPARATION):
+    common = (set.intersection(*fitting) - typed) if fitting else set()
+    if common and not typed & set(PREPARATION):
         for row in rows:
             if row["_coverage"] == 1 and common <= set(normalise(row["description"])):
                 row["_raw"] += CHANGED_FORM_PENALTY * len(common)
                 row["match_score"] = round(max(0.0, min(100.0, row["match_score"] + CHANGED_FORM_PENALTY
                                                          * len(common))), 1)
     if not any(r["match_score"] >= THRESHOLD for r in rows):
-        _score_published_names(query_words, rows, brands_lifted)
+        _score_published_names(rows, brands_lifted)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
                              not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
+
+
+def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host: str | None,
+          guided: bool) -> dict:
+    """A candidate's match score and ordering points for one reading of the phrase."""
+    raw = score(query_words, row)
+    rated = {"_words": query_words, "_unit_adjustment": 0.0, "_coverage": coverage(query_words, row),
+             "_preference": preference(query_words, row)}
+    if unit:
+        if has_measure(own, unit):
+            rated["_preference"] += 1
+        elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
+            rated["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
+            raw -= 6
+    if host and guided:
+        if has_guideline(own, host):
+            rated["_preference"] += 1
+        else:
+            rated["_unit_adjustment"] -= 6.0  # its amount would be a convention, not USDA's
+            raw -= 6
+    rated["match_score"] = round(max(0.0, min(100.0, raw)), 1)
+    rated["_raw"] = raw + rated["_preference"]
+    return rated
 
 
 def published_names(row: dict) -> list[str]:
@@ -434,13 +505,14 @@ def published_names(row: dict) -> list[str]:
     return [" ".join(USUAL_FORM.sub(" ", entry.lower()).split()) for entry in entries if entry.strip()]
 
 
-def _score_published_names(query_words: list[str], rows: list[dict], brands_lifted: bool) -> None:
+def _score_published_names(rows: list[dict], brands_lifted: bool) -> None:
     """When no food's own name answers the phrase confidently, a food one of whose
     :func:`published_names` is the whole phrase is scored by that name: USDA gives it as
     another name of the food ("risotto" is FNDDS "Rice, white, with cheese and/or cream based
     sauce, fat added"; "muesli" is SR's FAMILIA and ALPEN). Only the whole phrase counts,
     never some of its words; a brand keeps its penalty unless only brands fit."""
     for row in rows:
+        query_words = row["_words"]
         for entry in published_names(row):
             if normalise(entry) == list(query_words):
                 named = dict(row, description=entry, additional_descriptions=None, common_names=None,
