@@ -153,6 +153,15 @@ def test_no_unit_with_a_count(conn):
     assert weigh(conn, "09003", "3 apples").grams == 3 * 182.0
 
 
+def test_a_count_is_of_one_item_not_of_a_default_serving_of_several(conn):
+    # FNDDS 53201000 Cookie, NFS: "Quantity not specified" 60 g, "medium" 30 g; 1 quesadilla:
+    # its default serving (70 g) is one, as no medium one is lighter.
+    weighed = weigh(conn, "53201000", "2 cookies")
+    assert (weighed.grams, weighed.description) == (60.0, "medium")
+    assert weigh(conn, "53201000", "cookie").grams == 60.0  # no amount: USDA's default serving
+    assert weigh(conn, "58104700", "1 quesadilla").grams == 70.0
+
+
 def test_half_of_a_default_portion(conn):
     whole = weigh(conn, "09037", "avocado").grams
     assert weigh(conn, "09037", "half an avocado").grams == pytest.approx(whole / 2)

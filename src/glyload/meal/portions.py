@@ -234,7 +234,8 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
     """One of the food, in this order: a measure named for the food itself ("nugget",
     "breast", "medium cookie", "McDonald's Big Mac"), unless it names a variant by size
     ("Bagel Thin", "miniature egg roll"); then ``default`` (the food's FNDDS "Quantity not
-    specified", USDA's one serving of it); then a medium or whole item; then a named
+    specified", USDA's one serving of it, unless it is more than a medium item of the food:
+    then that medium item); then a medium or whole item; then a named
     variant; else (unless ``item_only``) USDA's first measure. Within each: medium or
     regular first, then no size, large, small; the measure naming most of the food; USDA's order."""
     nouns = {singular(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2}
@@ -258,6 +259,11 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
             ones.append((2, size, partial, 0, portion["seq"], portion))
     if default is not None:
         ones.append((1, 0, False, 0, default["seq"], default))
+        # FNDDS's default serving larger than one medium item is more than one of them (a
+        # "Quantity not specified" of cookies is 60 g, a medium cookie 30 g): the medium one is one.
+        medium = [one for one in ones if one[0] == 2 and SIZE_ORDER[one[1]] in ("medium", "regular")
+                  and per_unit(one[5]) < per_unit(default)]
+        ones.extend((0.9, *one[1:]) for one in medium)
     if ones:
         return min(ones, key=lambda one: one[:5])[5]
     if item_only:
