@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from ..errors import GlyloadError, quoted
 from ..search import candidates, normalise, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
-from .portions import VOLUME_WORDS, has_guideline, has_measure
+from .portions import NOT_SPECIFIED, VOLUME_WORDS, has_guideline, has_measure
 
 #: Scores below this are not accepted without ``--first``.
 THRESHOLD = 70.0
@@ -416,14 +416,16 @@ def preference(query_words: list[str], row: dict) -> float:
 
 
 def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
-         host: str | None = None) -> list[dict]:
+         host: str | None = None, unsized: bool = False) -> list[dict]:
     """Candidate foods for ``phrase``, best first, each with a ``match_score``.
 
     With ``unit`` (a volume or household word), foods that have that measure
     rank above foods that would need a conversion or cannot take it. With ``host``
     (the food an addition without an amount goes with: "cereal with milk"), foods
     USDA gives a guideline amount for with that host rank the same way above foods
-    whose amount would be a convention (USDA's data before a convention).
+    whose amount would be a convention (USDA's data before a convention). An item typed with
+    no amount (``unsized``, as every addition with a ``host`` is) is weighed by USDA's default
+    serving where the food has one, so among equal fits such a food comes first.
     """
     phrases = [drop_cuts(conn, reading) for reading in readings(conn, phrase)]
     rows, seen = [], set()
@@ -445,7 +447,8 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
         # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
         # weights, not household measures: they do not make a food more commonly eaten.
         row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
-        rated = [_rate(normalise(reading), row, measures.get(row["food_id"], ()), unit, host, guided)
+        rated = [_rate(normalise(reading), row, measures.get(row["food_id"], ()), unit, host, guided,
+                       unsized or bool(host))
                  for reading in phrases]
         row.update(max(rated, key=lambda r: r["_raw"]))
     # A food that exists only as brands ("cheerios", "corn flakes") is not a weaker match
@@ -475,7 +478,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
 
 
 def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host: str | None,
-          guided: bool) -> dict:
+          guided: bool, unsized: bool) -> dict:
     """A candidate's match score and ordering points for one reading of the phrase."""
     raw = score(query_words, row)
     rated = {"_words": query_words, "_unit_adjustment": 0.0, "_coverage": coverage(query_words, row),
@@ -492,6 +495,10 @@ def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host:
         else:
             rated["_unit_adjustment"] -= 6.0  # its amount would be a convention, not USDA's
             raw -= 6
+    elif unsized and any(d.startswith(NOT_SPECIFIED) for d in own):
+        # No amount: USDA's default serving, not a whole item ("toast with avocado", "pineapple"):
+        # more than the points an SR food's many measures give it (preference(): at most 2).
+        rated["_preference"] += 3
     rated["match_score"] = round(max(0.0, min(100.0, raw)), 1)
     rated["_raw"] = raw + rated["_preference"]
     return rated
@@ -528,10 +535,10 @@ def _score_published_names(rows: list[dict], brands_lifted: bool) -> None:
 
 
 def match_food(conn: sqlite3.Connection, phrase: str, first: bool = False,
-               unit: str | None = None, host: str | None = None) -> Match:
+               unit: str | None = None, host: str | None = None, unsized: bool = False) -> Match:
     """The best food for ``phrase``; MatchError below the threshold unless ``first``
     (``host``: the food an addition without an amount goes with, see :func:`rank`)."""
-    ranked = rank(conn, phrase, unit, host)
+    ranked = rank(conn, phrase, unit, host, unsized)
     if not ranked:
         raise MatchError(phrase, [])
     best = ranked[0]

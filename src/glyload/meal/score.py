@@ -125,7 +125,8 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
     else:
         match = match_food(conn, item.phrase, first=first,
                            unit=item.unit if item.unit_kind in ("volume", "household") else None,
-                           host=host["food"] if host is not None and not item.amount_given else None)
+                           host=host["food"] if host is not None and not item.amount_given else None,
+                           unsized=not item.amount_given)
         food = food_by_id(conn, match.food["food_id"])
         match_score = match.score
         if match_score < THRESHOLD:
