@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from glyload.meal.household import HOUSEHOLD
 from glyload.meal.parse import MASS_GRAMS, VOLUME_ML, parse_item
-from glyload.meal.portions import PortionError, default_portion, food_portions, grams_for
+from glyload.meal.portions import PortionError, default_portion, food_portions, grams_for, has_measure
 from glyload.meal.score import food_by_id
 
 
@@ -269,3 +269,14 @@ def test_measure_named_for_the_food_is_named_by_the_phrase_noun(conn):
     assert (item["food_id"], item["grams"]) == ("14107030", 21.0)
     (nuggets,) = score_meal(conn, "6 chicken nuggets")["items"]
     assert "nugget" in nuggets["portion"].lower()
+
+
+@pytest.mark.parametrize(("descriptions", "unit", "has"), [
+    (["oz", "container refrigerated, 4 oz"], "cup", False),  # SR 19183's pudding: "c" is no word of "container"
+    (["cup, chopped"], "cup", True),
+    (["2 cups"], "cup", True),
+    (["slices"], "slice", True),
+    (["sliced"], "slice", False),
+])
+def test_a_measure_is_in_a_unit_by_whole_words(descriptions, unit, has):
+    assert has_measure(descriptions, unit) is has

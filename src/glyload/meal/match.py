@@ -176,6 +176,9 @@ SYNONYMS = (
     ("rockmelon", "cantaloupe"),
     ("courgette", "zucchini"),
     ("aubergine", "eggplant"),
+    ("omelette", "omelet"),
+    ("veggies", "vegetables"),
+    ("veggie", "vegetable"),
 )
 #: Phrases in SR descriptions that only name the usual form (cut before scoring).
 USUAL_FORM = re.compile(

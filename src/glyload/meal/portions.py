@@ -59,7 +59,8 @@ def unit_words(unit: str) -> tuple:
 
 def has_measure(descriptions, unit: str) -> bool:
     """Whether any of a food's measure descriptions is in ``unit``."""
-    pattern = re.compile("|".join(rf"\b{re.escape(w)}" for w in unit_words(unit)))
+    # whole words ("c" is a cup, not the c of "container"), singular or plural
+    pattern = re.compile("|".join(rf"\b{re.escape(w)}(e?s)?\b" for w in unit_words(unit)))
     return any(pattern.search(d.lower()) for d in descriptions)
 
 
