@@ -119,6 +119,19 @@ def test_raw_meat_fish_or_eggs_when_asked_for(conn, phrase):
     assert "raw" in words(match_food(conn, phrase).food["description"])
 
 
+@pytest.mark.parametrize(("phrase", "head"), [
+    ("tuna", "fish"),          # Fish, tuna, NFS: not a tuna salad ("salad" is no usual form)
+    ("chicken", "chicken"),
+])
+def test_a_plain_food_is_not_its_salad(conn, phrase, head):
+    best = match_food(conn, phrase).food["description"].lower()
+    assert best.startswith(head) and "salad" not in best, best
+
+
+def _unused_raw_check(conn, phrase):
+    assert "raw" in words(match_food(conn, phrase).food["description"])
+
+
 # --- plurals and synonyms -----------------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ NEUTRAL = {
     "salt", "added", "flesh", "and", "ns", "as", "to", "type",
     "commercial", "unprepared", "made", "ready", "eat", "from", "in", "of",
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
-    "vitamin", "d", "milkfat", "fortified", "salad", "cooking", "or", "granulated",
+    "vitamin", "d", "milkfat", "fortified", "cooking", "or", "granulated",
     "vanilla", "original", "type", "white", "ripe", "red", "on",
 }
 
@@ -246,11 +246,17 @@ def readings(conn: sqlite3.Connection, phrase: str) -> list[str]:
     "Spaghetti with meat sauce"), also with that word as typed. A food is matched by its
     better reading."""
     text = " ".join(phrase.lower().split())
-    kept = frozenset(typed for typed, _ in SYNONYMS
-                     if re.search(rf"\b{re.escape(typed)}\b", text) and _usda_word(conn, typed))
+    kept = set()
+    literal = text
+    for typed, _ in SYNONYMS:  # in order: a rewrite can bring in another's word (mac -> macaroni -> pasta)
+        if re.search(rf"\b{re.escape(typed)}\b", literal):
+            if _usda_word(conn, typed):
+                kept.add(typed)
+            else:
+                literal = expand(literal, frozenset(t for t, _ in SYNONYMS if t != typed))
     found = [expand(text)]
-    if kept and expand(text, kept) not in found:
-        found.append(expand(text, kept))
+    if kept and expand(text, frozenset(kept)) not in found:
+        found.append(expand(text, frozenset(kept)))
     return found
 
 
