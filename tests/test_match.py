@@ -128,10 +128,6 @@ def test_a_plain_food_is_not_its_salad(conn, phrase, head):
     assert best.startswith(head) and "salad" not in best, best
 
 
-def _unused_raw_check(conn, phrase):
-    assert "raw" in words(match_food(conn, phrase).food["description"])
-
-
 # --- plurals and synonyms -----------------------------------------------------------------------
 
 
