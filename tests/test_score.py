@@ -25,6 +25,7 @@ from glyload import glycemic
 from glyload.cli import cli
 from glyload.errors import GlyloadError
 from glyload.meal.match import match_food
+from glyload.search import normalise
 from glyload.meal.score import ITEM_KEYS, TOTAL_KEYS, score_meal
 
 MEASURED = ("direct", "related")
@@ -832,3 +833,18 @@ def test_addition_is_the_food_usda_gives_a_guideline_for(conn):
     assert [i["food_id"] for i in items] == ["57100100", "11100000"]
     assert items[1]["grams"] == 91.5
     assert any("per cup of hot cereal" in n for n in items[1]["notes"])
+
+
+@pytest.mark.parametrize(("meal", "words", "grams"), [
+    ("1 can tuna", {"tuna", "canned"}, 115.0),     # FNDDS 26155110 Fish, tuna, canned: its own "can"
+    ("1 can of peaches", {"peach", "canned"}, 375.0),
+])
+def test_a_can_is_of_the_canned_food_by_its_own_can_measure(conn, meal, words, grams):
+    item = score_meal(conn, meal)["items"][0]
+    assert words <= set(normalise(item["food"])) and item["grams"] == grams, item
+
+
+def test_a_can_of_a_drink_without_a_can_measure_is_12_fl_oz(conn):
+    item = score_meal(conn, "1 can of sprite")["items"][0]
+    assert "SPRITE" in item["food"] and item["grams"] == pytest.approx(12 * 30.8)
+    assert any("a can taken as 12 fl oz" in note for note in item["notes"]), item["notes"]

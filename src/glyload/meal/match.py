@@ -58,7 +58,8 @@ NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity
 #: Leading terms of SR names that group foods rather than name them
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
 GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
-                  "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing", "desserts"}
+                  "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing", "desserts",
+                  "fish", "crustaceans", "mollusks"}  # "Fish, salmon, raw" is a salmon
 
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
@@ -87,6 +88,9 @@ CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "
                  "cake", "split", "sauce", "gravy", "seasoning", "spice", "soup", "relish",
                  "flavored", "substitute", "imitation", "chip", "dressing",
                  "topping"}  # FNDDS's parts of dishes: "Topping from cheese pizza"
+
+#: Changed forms a unit asks for: "a can of tuna" is canned tuna.
+UNIT_FORMS = {"can": {"canned"}}
 
 #: Points off a food in a changed form the phrase did not ask for.
 CHANGED_FORM_PENALTY = 10
@@ -337,8 +341,9 @@ def coverage(query_words: list[str], row: dict) -> float:
 WHOLE_GRAIN = re.compile(r"\bwhole[- ]?grains?\b")
 
 
-def score(query_words: list[str], row: dict) -> float:
-    """How well ``row`` answers the typed words (about 0-100, higher is better)."""
+def score(query_words: list[str], row: dict, unit: str | None = None) -> float:
+    """How well ``row`` answers the typed words (about 0-100, higher is better); a form the
+    ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out."""
     plain = USUAL_FORM.sub(" ", row["description"].lower())
     # Parentheses clarify ("(includes soft bread crumbs)", "(fat free or skim)"): their
     # words can answer the query but do not count as extra words.
@@ -377,7 +382,7 @@ def score(query_words: list[str], row: dict) -> float:
         if not PREPARATION[prep] & desc:
             value -= 12
     if not asked:
-        changed = (desc & CHANGED_FORMS) - wanted
+        changed = (desc & CHANGED_FORMS) - wanted - UNIT_FORMS.get(unit, set())
         if eaten_cooked(row) and RAW.search(plain):
             changed.add("raw")  # nobody means raw chicken by "chicken"
         if desc & {"prepared", "reconstituted"}:
@@ -489,9 +494,12 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
 def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host: str | None,
           guided: bool, unsized: bool) -> dict:
     """A candidate's match score and ordering points for one reading of the phrase."""
-    raw = score(query_words, row)
+    raw = score(query_words, row, unit)
     rated = {"_words": query_words, "_unit_adjustment": 0.0, "_coverage": coverage(query_words, row),
-             "_preference": preference(query_words, row)}
+             # a unit's form counts as typed for the order: "a can of peaches" is no raw peach
+             "_preference": preference(query_words + sorted(UNIT_FORMS.get(unit, ())), row)}
+    if set(normalise(row["description"])) & UNIT_FORMS.get(unit, set()):
+        rated["_preference"] += 4  # "a can of peaches" is canned peaches, as the survey's points weigh
     if unit:
         if has_measure(own, unit):
             rated["_preference"] += 1
