@@ -848,3 +848,27 @@ def test_a_can_of_a_drink_without_a_can_measure_is_12_fl_oz(conn):
     item = score_meal(conn, "1 can of sprite")["items"][0]
     assert "SPRITE" in item["food"] and item["grams"] == pytest.approx(12 * 30.8)
     assert any("a can taken as 12 fl oz" in note for note in item["notes"]), item["notes"]
+
+
+@pytest.mark.parametrize(("meal", "unit_first"), [
+    ("1 salmon fillet", "1 fillet salmon"),  # no food is named "salmon fillet": 1 fillet of salmon (140 g)
+    ("2 pizza slices", "2 slices pizza"),    # not 2 whole pizzas: the pizza is not named "slice"
+    ("1 granola bar", None),                 # a food named with the word: "Snacks, granola bars, ..."
+])
+def test_a_measure_word_after_the_food_is_its_unit(conn, meal, unit_first):
+    item = score_meal(conn, meal)["items"][0]
+    assert not item["unused_words"], item
+    if unit_first is None:
+        assert item["unit"] is None and "granola bar" in item["food"].lower()
+    else:
+        other = score_meal(conn, unit_first)["items"][0]
+        assert (item["food_id"], item["grams"], item["portion"]) == (other["food_id"], other["grams"], other["portion"])
+
+
+@pytest.mark.parametrize(("meal", "grams"), [
+    ("1 tomato", 123.0),   # SR 11529's "medium whole", not its variety measure "Italian tomato" (62 g)
+    ("20 almonds", 24.0),  # FNDDS 42100100's "nut" (1.2 g), not 20 of its 28 g default serving
+    ("1 shot of vodka", 42.0),  # its own "shot" measure before the household table
+])
+def test_one_of_a_food_is_one_whole_item(conn, meal, grams):
+    assert score_meal(conn, meal)["items"][0]["grams"] == grams

@@ -49,6 +49,7 @@ HOUSEHOLD = {h.word: h for h in (
                                   "guidance uses for a serving of nuts"),
     Household("scoop", 0.5, "cup", "convention: a scoop is 1/2 US cup = 118 ml, a size 8 food-service disher"),
     Household("spoonful", 1, "tbsp", "convention: a spoonful is one US tablespoon = 14.8 ml"),
+    Household("shot", 1.5, "fl oz", "convention: a shot is a US jigger, 1.5 fl oz = 44 ml"),
     Household("can", 12, "fl oz", "convention: a can is the US standard 12 fl oz = 355 ml can of a soft "
                                   "drink or beer"),
 )}

@@ -98,7 +98,7 @@ CHANGED_FORM_PENALTY = 10
 #: Foods people mean cooked when they do not say (nobody eats a cup of dry rice).
 EATEN_COOKED = {"rice", "pasta", "spaghetti", "macaroni", "noodle", "quinoa", "couscous",
                 "barley", "bulgur", "lentil", "chickpea", "oatmeal", "porridge", "millet",
-                "buckwheat", "bean", "pea", "potato"}
+                "buckwheat", "bean", "pea", "potato", "corn"}
 
 #: USDA's food groups (SR's and FNDDS's WWEIA categories) of meat, poultry, fish, shellfish and
 #: eggs: foods people eat cooked. Typed without a state word ("4 oz chicken", "2 eggs", "fish"),

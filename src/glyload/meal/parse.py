@@ -103,6 +103,10 @@ UNIT_SPELLINGS = {
     "rasher": "rasher, rashers",
     "strip": "strip, strips",
     "order": "order, orders",
+    "ear": "ear, ears",
+    "fillet": "fillet, fillets, filet, filets",
+    "stalk": "stalk, stalks",
+    "shot": "shot, shots",
     "link": "link, links",
     "patty": "patty, patties",
     "small": "small, sm",
@@ -297,6 +301,20 @@ def tokenize(text: str) -> list[Token]:
         for match in _TOKEN.finditer(text)
         if match.lastgroup != "space"
     ]
+
+
+def trailing_unit(item: ParsedItem) -> ParsedItem | None:
+    """``item`` read with the measure word its phrase ends in as its unit ("1 salmon fillet" is 1
+    fillet of salmon, "2 pizza slices" 2 slices of pizza), or None: only for an item with an amount
+    and no unit, and a household measure word (not a size, a mass or a volume)."""
+    typed = item.phrase.split()
+    if item.unit is not None or not item.amount_given or len(typed) < 2:
+        return None
+    unit = UNITS.get(typed[-1].lower())
+    if unit is None or unit_kind(unit) != "household" or unit in LEADING_SIZES:
+        return None
+    return ParsedItem(text=item.text, quantity=item.quantity, unit=unit, unit_kind="household",
+                      phrase=" ".join(typed[:-1]), notes=item.notes, host=item.host)
 
 
 def unit_kind(unit: str | None) -> str | None:

@@ -205,7 +205,7 @@ STANDARD_SIZE = re.compile(r"^(regular\b|\w+, nfs$)")
 PARENTHESES = re.compile(r"\([^()]*\)")
 
 #: Measures that are one whole item of any food ("1 fruit", "1 each", a drink's "can or bottle").
-ONE_WHOLE = re.compile(r"^(fruit|whole|each|item|can or bottle)\b")
+ONE_WHOLE = re.compile(r"^(fruit|nut|whole|each|item|can or bottle)\b")
 
 #: Preference among measures of one item when no size is given.
 #: FNDDS marks the portion it codes for an unspecified size "NFS" ("piece, NFS") and calls its
@@ -252,7 +252,10 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
             continue
         named, size = len(nouns & words), _size_rank(portion["description"])
         partial = "not eaten" in text  # "slice crust not eaten": part of the item
-        if named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
+        variety = named and words - nouns - set(SIZE_ORDER) - {"whole", "dia"}  # "Italian tomato", "plum tomato"
+        if named and variety and not ONE_WHOLE.search(text):
+            ones.append((2.5, size, partial, -named, portion["seq"], portion))  # a variety: after a medium one
+        elif named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
             ones.append((0 if size <= plain else 3, size, partial, -named, portion["seq"], portion))
         elif STANDARD_SIZE.match(text):  # FNDDS's standard size ("regular", "piece, NFS")
             ones.append((0.5, size, partial, 0, portion["seq"], portion))

@@ -18,10 +18,10 @@ from ..database import dict_rows
 from ..errors import GlyloadError
 from ..search import fts_match, normalise, singular, words
 from .compound import GLUE_WORDS, food_words, split_item
-from .match import PREPARATION, SYNONYMS, THRESHOLD, CUTS, match_food
+from .match import PREPARATION, SYNONYMS, THRESHOLD, CUTS, MatchError, match_food
 from ..sources.gi_tables import MATCHES as MEASURED
 from .household import household, millilitres
-from .parse import MAX_GRAMS, VOLUME_ML, ParsedItem, ParseError, _quote
+from .parse import MAX_GRAMS, VOLUME_ML, ParsedItem, ParseError, _quote, trailing_unit
 from .portions import grams_for
 from .read import MealLine, from_text
 from .variety import measured_variety
@@ -123,10 +123,20 @@ def score_item(conn: sqlite3.Connection, item: ParsedItem, first: bool = False,
         food = food_by_id(conn, item.food_id)
         match_score = 100.0
     else:
-        match = match_food(conn, item.phrase, first=first,
-                           unit=item.unit if item.unit_kind in ("volume", "household") else None,
-                           host=host["food"] if host is not None and not item.amount_given else None,
-                           unsized=not item.amount_given)
+        # A measure word the phrase ends in ("1 salmon fillet", "2 pizza slices") is its unit
+        # unless the food matched is named with it ("1 granola bar").
+        measured = trailing_unit(item)
+        try:
+            match = match_food(conn, item.phrase, first=first,
+                               unit=item.unit if item.unit_kind in ("volume", "household") else None,
+                               host=host["food"] if host is not None and not item.amount_given else None,
+                               unsized=not item.amount_given)
+        except MatchError:
+            if measured is None:
+                raise
+            return score_item(conn, measured, first=first, grams=grams, typed=typed, host=host)
+        if measured is not None and singular(words(item.phrase)[-1]) not in food_words(match.food):
+            return score_item(conn, measured, first=first, grams=grams, typed=typed, host=host)
         food = food_by_id(conn, match.food["food_id"])
         match_score = match.score
         if match_score < THRESHOLD:
