@@ -21,26 +21,24 @@ CORPUS = Path(__file__).parent / "data" / "typed_meals.txt"
 #: Meals the scorer gets wrong today, and why. The test fails when one of these is
 #: right (then remove it here) or when another meal is wrong.
 MISSES: dict[str, str] = {
-    "1 blueberry muffin": "SR 18274's own '1 muffin' measure is 31 g (a mini-muffin size); USDA's measure wins",
     "2 cups garden salad with 2 tbsp ranch dressing": "FNDDS names garden salads by their contents "
                                                       "('Lettuce, tomato ...'), never 'garden salad'",
     "1 chicken caesar wrap": "no FNDDS food holds all three words",
     "1 falafel wrap": "FNDDS has a falafel sandwich, not a wrap",
-    "1 cup cooked spaghetti with meatballs": "'spaghetti' is read as SR's 'pasta' and 'cooked' was typed: "
-                                            "USDA's 'Restaurant, family style, spaghetti and meatballs' "
-                                            "holds neither, so the meal is split",
+    "1 cup cooked spaghetti with meatballs": "'cooked' was typed and no USDA spaghetti and meatballs "
+                                            "says cooked ('Restaurant, family style, spaghetti and "
+                                            "meatballs'), so cooked pasta is the better match and the "
+                                            "meal is split",
     "1 cup chicken stir fry": "FNDDS names stir-fries 'Chicken and vegetables ... soy-based sauce'",
     "1 cup chicken tikka masala": "no FNDDS or SR food named tikka masala",
     "1 cup chana masala": "FNDDS has 'Channa Saag' and chickpea dishes, no chana masala",
     "fish and chips": "no USDA food is fish and chips; 'chips' is read the American way (crisps)",
     "1 kebab": "USDA has only a beef, pork, lamb, chicken ... 'shish kabob with vegetables' and no "
                "unspecified one: no meat was typed, so none is confident",
-    "2 pieces fried chicken": "SR's fast-food 'boneless pieces' (16 g a piece) and FNDDS's 'Chicken, NS as to "
-                              "part, fried' (85 g a piece) fit equally; SR's comes first",
 }
 
-#: The issue's target is 95% right; this is the share reached (169 of 180), held so it cannot fall.
-REQUIRED_SHARE = 169 / 180
+#: The issue's target: at least 95% right (171 of 180 today).
+REQUIRED_SHARE = 0.95
 
 
 def read_corpus():

@@ -49,6 +49,7 @@ NEUTRAL = {
     "long", "grain", "nfs", "fluid", "solid", "drained", "unsalted", "yellow",
     "vitamin", "d", "milkfat", "fortified", "cooking", "or", "granulated",
     "vanilla", "original", "type", "white", "ripe", "red", "on",
+    "eaten",  # FNDDS says whether a part was eaten ("skin eaten", "coating eaten"): no typed word
 }
 
 #: Words of foods for particular people; only matched when typed.

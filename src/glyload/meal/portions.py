@@ -251,6 +251,11 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         if words & {"cup", "oz", "tbsp", "tsp"}:
             continue
         named, size = len(nouns & words), _size_rank(portion["description"])
+        if default is None and not named and words and words <= set(SIZE_ORDER) | {"whole", "extra", "nfs"}:
+            # SR's sizes of the food itself ("medium", "large (3-1/4\" dia)") are one of it, medium
+            # first (SR 18274's unsized "muffin" is 31 g, its "medium" 113 g); with FNDDS's default
+            # serving, that serving is one (below).
+            named = 1
         partial = "not eaten" in text  # "slice crust not eaten": part of the item
         variety = named and words - nouns - set(SIZE_ORDER) - {"whole", "dia"}  # "Italian tomato", "plum tomato"
         if named and variety and not ONE_WHOLE.search(text):
