@@ -350,3 +350,15 @@ def test_whole_grain_is_a_variety_to_ask_for(conn, phrase, whole_grain):
     """'whole' and 'grain' are each a usual form; together ("Bagels, whole grain white") a variety."""
     description = match_food(conn, phrase).food["description"].lower()
     assert ("whole grain" in description) is whole_grain, description
+
+
+@pytest.mark.parametrize(("description", "typed", "unsaid"), [
+    ("Macaroni or noodles with cheese", {"macaroni", "cheese"}, set()),
+    ("Taco or tostada salad with chicken", {"taco", "chicken"}, {"salad"}),  # a taco salad: not a taco
+    ("Chow mein or chop suey, NS as to type of meat, with noodles", {"chow", "mein"}, set()),
+    ("Sweet and sour chicken or turkey", {"sweet", "sour", "chicken"}, set()),
+])
+def test_what_a_food_is_by_its_or_alternatives(description, typed, unsaid):
+    from glyload.meal.match import head_fit
+
+    assert head_fit(description, typed)[0] == unsaid

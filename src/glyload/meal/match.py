@@ -310,6 +310,22 @@ def head_slots(description: str) -> list[set]:
     return slots
 
 
+def head_fit(description: str, answered: set) -> tuple[set, set]:
+    """The words of what a food is that ``answered`` (typed words, the food's other names) leaves
+    unsaid, and the "or" alternatives it makes no extra words. "Or" joins single words
+    ("Macaroni or noodles", "Taco or tostada salad": a taco salad or a tostada salad) or,
+    when every side has several words, whole phrases ("Chow mein or chop suey")."""
+    slots = head_slots(description)
+    by_word = (set().union(*(slot for slot in slots if not slot & answered)),
+               set().union(*(slot for slot in slots if slot & answered)))
+    term = re.split(r"\s+with\s+", head_term(PARENTHESES.sub(" ", description)), maxsplit=1,
+                    flags=re.IGNORECASE)[0]
+    phrases = [set(normalise(p)) - GLUE_WORDS - NEUTRAL for p in re.split(r"\s+or\s+", term, flags=re.IGNORECASE)]
+    if len(phrases) > 1 and all(len(p) > 1 for p in phrases) and any(p <= answered for p in phrases):
+        return set(), set().union(*phrases)
+    return by_word
+
+
 def head_words(description: str) -> set:
     """Every word of a food's :func:`head_slots`: what it is ("rice" of "Rice, white, ...")."""
     return set().union(*head_slots(description))
@@ -358,10 +374,7 @@ def score(query_words: list[str], row: dict, unit: str | None = None) -> float:
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
     coverage = len(present) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
-    slots = head_slots(row["description"])
-    answered = wanted | set(names)
-    head = set().union(*(slot for slot in slots if not slot & answered))
-    alternatives = set().union(*(slot for slot in slots if slot & answered))
+    head, alternatives = head_fit(row["description"], wanted | set(names))
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
     extra = desc - wanted - alternatives - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food",
                                                                             "cereal"}
