@@ -872,3 +872,14 @@ def test_a_measure_word_after_the_food_is_its_unit(conn, meal, unit_first):
 ])
 def test_one_of_a_food_is_one_whole_item(conn, meal, grams):
     assert score_meal(conn, meal)["items"][0]["grams"] == grams
+
+
+@pytest.mark.parametrize(("meal", "food_id", "grams"), [
+    # SR 21138's "serving medium" (117 g); FNDDS 71401010's "medium, raw, yields" (70 g) is what
+    # one raw medium potato gives, no size of fries
+    ("medium fries", "21138", 117.0),
+    ("1 order of fries", "71401010", 110.0),  # no "order" measure: USDA FNDDS's default serving
+])
+def test_fries_by_the_size_they_are_served_in(conn, meal, food_id, grams):
+    item = score_meal(conn, meal)["items"][0]
+    assert (item["food_id"], item["grams"]) == (food_id, grams), item

@@ -61,7 +61,10 @@ ADDITION = Household("addition", 1, "tbsp", "convention: an addition with no amo
 
 #: Words that need no size of their own: a piece is the food's own piece, item or slice,
 #: and a serving the food's own serving (else its default portion); both say so in the notes.
-OWN_MEASURE_WORDS = ("piece", "serving")
+OWN_MEASURE_WORDS = ("piece", "serving", "order", "portion")
+#: Words for one serving of a food: its own measure of that name, else its serving, else USDA's
+#: default serving ("an order of fries" is FNDDS's "Quantity not specified" of fries).
+SERVING_WORDS = ("serving", "order", "portion")
 
 
 def household(word: str) -> Household | None:

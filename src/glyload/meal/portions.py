@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import GlyloadError
 from ..search import singular
-from .household import ADDITION, OWN_MEASURE_WORDS, household
+from .household import ADDITION, OWN_MEASURE_WORDS, SERVING_WORDS, household
 from .household import grams as household_mass
 from .parse import VOLUME_ML
 
@@ -36,7 +36,8 @@ VOLUME_WORDS = {
 WHOLE_ITEM = ("medium", "regular", "fruit", "whole", "each", "item", "piece", "slice", "serving", "large", "small")
 #: Household words that name the same kind of measure in USDA descriptions.
 ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("piece",),
-           "serving": ("serving", "nlea serving"), "packet": ("package", "pouch"),
+           "serving": ("serving", "nlea serving"), "order": ("serving",), "portion": ("serving",),
+           "packet": ("package", "pouch"),
            "bottle": ("can or bottle",), "can": ("can or bottle",), "strip": ("slice",), "rasher": ("slice",)}
 SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
 
@@ -57,11 +58,17 @@ def unit_words(unit: str) -> tuple:
     return VOLUME_WORDS.get(unit, (unit,))
 
 
+#: A measure of what a raw or dry amount yields ("medium, raw, yields" 70 g of fries from one
+#: medium potato): no size of the food as eaten, so never the measure of a size or count word.
+YIELD = re.compile(r"\byields?\b")
+
+
 def has_measure(descriptions, unit: str) -> bool:
     """Whether any of a food's measure descriptions is in ``unit``."""
     # whole words ("c" is a cup, not the c of "container"), singular or plural
     pattern = re.compile("|".join(rf"\b{re.escape(w)}(e?s)?\b" for w in unit_words(unit)))
-    return any(pattern.search(d.lower()) for d in descriptions)
+    return any(pattern.search(d.lower()) and (unit in VOLUME_WORDS or not YIELD.search(d.lower()))
+               for d in descriptions)
 
 
 def food_portions(conn: sqlite3.Connection, food_id: str) -> list[dict]:
@@ -169,8 +176,8 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         found = exact or inside
     else:
         found = [p for p in portions if re.search(unit_re, p["description"].lower())]
-    # "cup slices" is a cup, not a slice.
-    found = [p for p in found if not _is_volume(p["description"])]
+    # "cup slices" is a cup, not a slice; "medium, raw, yields" is what a raw one gives.
+    found = [p for p in found if not _is_volume(p["description"]) and not YIELD.search(p["description"].lower())]
     if found:
         chosen = _qualified(found, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
@@ -187,8 +194,8 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
             chosen = min(similar, key=lambda p: (_size_rank(p["description"]), p["seq"]))
             note = f"no '{unit}' measure among USDA's portions; used '{chosen['description']}'"
             return Portion(quantity * per_unit(chosen), chosen["description"], (note,))
-    if unit == "serving" and default is not None:
-        note = f"no 'serving' measure in USDA's data; used USDA FNDDS '{default['description']}'"
+    if unit in SERVING_WORDS and default is not None:
+        note = f"no '{unit}' measure in USDA's data; used USDA FNDDS '{default['description']}'"
         return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
         whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food))
