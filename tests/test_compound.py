@@ -52,3 +52,17 @@ def test_what_the_food_is_must_be_typed(conn):
     """'toast with butter' is no French toast: the dish's head term must be typed."""
     items = split_item(conn, "2 slices toast with butter")
     assert [i.phrase for i in items] == ["toast", "butter"]
+
+
+@pytest.mark.parametrize(("text", "phrases"), [
+    # USDA's "Bread, egg, toasted" is egg bread: a later part that is only what a dish is
+    # ("toast") names a food of its own
+    ("two eggs and toast", ["eggs", "toast"]),
+    # "Fast foods, biscuit, with egg and bacon" is a biscuit: its "with" term is what it has
+    ("eggs and bacon", ["eggs", "bacon"]),
+    # USDA's own name joins them: "Beef and broccoli" is one dish
+    ("1 cup beef and broccoli", ["beef broccoli"]),
+    ("1 bean and cheese burrito", ["bean cheese burrito"]),
+])
+def test_a_dish_is_what_its_name_says_it_is(conn, text, phrases):
+    assert [i.phrase for i in split_item(conn, text)] == phrases

@@ -7,9 +7,12 @@ The rule (README, "Typing a meal"):
   "2 and 1/2 cups" and "half and half" are never cut).
 * A run of joined parts is **one food when a food is that dish**: the whole
   phrase matches a food confidently, the food's name holds every food word of
-  the phrase, and what the food is (its head term) is named by the first part
-  ("macaroni and cheese", "peanut butter and jelly sandwich"). A part with an
-  amount of its own ("and 2 slices toast") is never part of a dish.
+  the phrase, and either a term of its name (not one saying what it has, "with
+  ...") begins with the phrase, or what the food is (its head term) was typed,
+  before "with" when "with" was typed, and is not a later part on its own
+  ("macaroni and cheese", "peanut butter and jelly sandwich"; "two eggs and
+  toast" is no egg bread). A part with an amount of its own ("and 2 slices
+  toast") is never part of a dish.
 * Otherwise each part is an item: the first keeps the item's amount, each later
   one has its own amount or, without one, its default portion for the food it
   goes with (``host``; :mod:`glyload.meal.portions`), said in the notes.
@@ -22,7 +25,7 @@ import sqlite3
 from dataclasses import replace
 
 from ..search import normalise
-from .match import CHANGED_FORMS, GLUE_WORDS, MatchError, head_slots, match_food, readings
+from .match import CHANGED_FORMS, GLUE_WORDS, PREPARATION, MatchError, head_slots, match_food, readings
 from .parse import ParsedItem, ParseError, parse_item
 
 #: The joining words; "&" and "+" need no spaces ("mac&cheese").
@@ -34,6 +37,9 @@ WITH = re.compile(r"\s+(?:with|w/)\s*", re.IGNORECASE)
 
 #: Joining words that make the next part an addition to the first ("coffee with milk").
 ADDITION = re.compile(r"\bwith\b|\bw/", re.IGNORECASE)
+
+#: Words of how a food is prepared, and the words that answer them ("toasted" of "toast").
+PREPARATION_WORDS = set(PREPARATION).union(*PREPARATION.values())
 
 #: Words that deny what was typed: a dish named with them is not the typed one.
 NEGATIONS = {"non", "no", "without", "free", "imitation", "substitute", "meatless"}
@@ -90,25 +96,34 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
         return False
     named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
     before_with = set().union(*(normalise(r) for r in readings(conn, WITH.split(item.text, maxsplit=1)[0])))
-    return any(_names_dish(reading, before_with, match.food["description"], named)
+    later = [set().union(*(normalise(r) for r in readings(conn, part))) - GLUE_WORDS - PREPARATION_WORDS
+             for part in pieces(item.text)[1:]]
+    return any(_names_dish(reading, before_with, later, match.food["description"], named)
                for reading in readings(conn, item.phrase))
 
 
-def _names_dish(phrase: str, before_with: set, description: str, named: set) -> bool:
+def _names_dish(phrase: str, before_with: set, later: list[set], description: str, named: set) -> bool:
     """Whether a food named ``description`` (its words ``named``) is the dish ``phrase`` (one
-    reading of what was typed; ``before_with``: the words typed before "with") names."""
+    reading of what was typed; ``before_with``: the words typed before "with"; ``later``: the
+    food words of each joined part after the first) names."""
     typed_words = content_words(phrase)
     if not typed_words <= named:
         return False  # the dish's own name holds every typed food word
     if (NEGATIONS | CHANGED_FORMS | ADDED) & (named - typed_words):
         return False  # "coffee with milk" is no coffee "with non-dairy milk", nor a "sweetened" one
     typed = [w for w in normalise(phrase) if w not in GLUE_WORDS]
-    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in description.split(","))
+    # A term that says what the food has ("Fast foods, biscuit, with egg and bacon") is not what it is.
+    terms = ([w for w in normalise(term) if w not in GLUE_WORDS] for term in description.split(",")
+             if not term.strip().lower().startswith("with "))
     if any(term[:len(typed)] == typed for term in terms):
         return True  # a term of the name begins with the phrase: "Restaurant, Chinese, sweet and sour chicken"
     # What the food is must be typed ("toast with butter" is not French toast), and before
     # "with": "pancakes with maple syrup" is pancakes, not a syrup "with" something.
     slots = head_slots(description)
+    # A later part that is only what the dish is names a food of its own: "two eggs and toast" is
+    # eggs and toast, not USDA's "Bread, egg, toasted" (egg bread); "bean and cheese burrito" is one.
+    if slots and any(said and said <= slots[-1] for said in later):
+        return False
     # The head term's noun (its last slot before its own "with") is what the dish is.
     return bool(slots) and all(slot & typed_words for slot in slots) and bool(slots[-1] & before_with)
 
