@@ -393,3 +393,17 @@ def test_quantity_like_text_parses_to_a_positive_finite_quantity(text):
     assert math.isfinite(item.quantity)
     if item.grams() is not None:
         assert item.grams() <= 25000
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("some grapes", "grapes"),
+    ("some of the rice", "rice"),
+])
+def test_some_names_no_amount(text, phrase):
+    item = parse_item(text)
+    assert (item.phrase, item.amount_given, item.unit) == (phrase, False, None)
+    assert item.notes == ("'some' names no amount: read as none given",)
+
+
+def test_some_alone_is_a_food_word():
+    assert parse_item("some").phrase == "some"

@@ -129,6 +129,8 @@ UNITS = {
 }
 
 ARTICLES = {"a", "an"}
+#: Words that say there is some of a food but not how much: the item has no amount (its default).
+VAGUE_AMOUNTS = {"some"}
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -256,7 +258,14 @@ def _parse(text: str) -> ParsedItem:
         food_id, rest = match.group(1), match.group(2) or ""
     tokens = tokenize(rest)
     start = _skip_bullet(tokens)
+    vague = _is_word(_at(tokens, start), *VAGUE_AMOUNTS) and _at(tokens, start + 1) is not None
+    if vague:  # "some grapes", "some of the rice": no amount said
+        start += 2 if _is_word(_at(tokens, start + 1), "of") else 1
+        if _is_word(_at(tokens, start), "the") and _at(tokens, start + 1) is not None:
+            start += 1
     value, i, notes, counted = _read_quantity(tokens, start, rest)
+    if vague:
+        notes = [f"'{tokens[_skip_bullet(tokens)].text}' names no amount: read as none given", *notes]
     unit = None
     phrase_end = len(rest)
     if value is not None:
