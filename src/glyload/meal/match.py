@@ -203,10 +203,10 @@ PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 def drop_cuts(conn: sqlite3.Connection, phrase: str) -> str:
     """``phrase`` without its :data:`CUTS` words, except a cut word that USDA names a food
-    with: one that, with the word after it, begins a term of a food's name ("Cereal,
-    shredded wheat, plain"), so "shredded wheat" stays shredded wheat while "shredded
-    cheese" is cheese (its measure "cup, shredded" is chosen in portions.py). One phrase
-    query per cut word, and only for phrases that have one."""
+    with: one that, with the word after or before it, begins a term of a food's name ("Cereal,
+    shredded wheat, plain", "Mozzarella sticks, breaded ..."), so "shredded wheat" stays
+    shredded wheat while "shredded cheese" is cheese (its measure "cup, shredded" is chosen in
+    portions.py). At most two phrase queries per cut word, only for phrases that have one."""
     typed = phrase.split()
     kept = []
     for n, word in enumerate(typed):
@@ -214,8 +214,9 @@ def drop_cuts(conn: sqlite3.Connection, phrase: str) -> str:
             kept.append(word)
             continue
         following = " ".join(words(" ".join(typed[n:n + 2])))
-        if n + 1 < len(typed) and _names_a_food(conn, following):
-            kept.append(word)
+        before = " ".join(words(" ".join(typed[max(n - 1, 0):n + 1])))
+        if (n + 1 < len(typed) and _names_a_food(conn, following)) or (n > 0 and _names_a_food(conn, before)):
+            kept.append(word)  # "shredded wheat", "mozzarella sticks", "fish sticks"
     return " ".join(kept)
 
 

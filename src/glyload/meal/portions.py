@@ -218,7 +218,7 @@ ONE_WHOLE = re.compile(r"^(fruit|nut|whole|each|item|can or bottle)\b")
 #: FNDDS marks the portion it codes for an unspecified size "NFS" ("piece, NFS") and calls its
 #: standard size "regular".
 SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "thick", "thin", "extra large", "extra small",
-              "mini", "miniature")
+              "mini", "miniature", "snack-size", "cracker-size", "bite size")
 
 
 def _size_rank(description: str) -> int:
