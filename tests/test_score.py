@@ -883,3 +883,12 @@ def test_one_of_a_food_is_one_whole_item(conn, meal, grams):
 def test_fries_by_the_size_they_are_served_in(conn, meal, food_id, grams):
     item = score_meal(conn, meal)["items"][0]
     assert (item["food_id"], item["grams"]) == (food_id, grams), item
+
+
+@pytest.mark.parametrize(("meal", "food_id", "grams"), [
+    ("1 slice of cheese", "14010000", 21.0),   # Cheese, NFS's "slice", not its 9 g "cracker-size slice"
+    ("6 fish sticks", "15027", 168.0),         # "sticks" names the food here: SR's fish sticks, 28 g a stick
+])
+def test_cut_and_size_words_pick_the_measure_or_name_the_food(conn, meal, food_id, grams):
+    item = score_meal(conn, meal)["items"][0]
+    assert (item["food_id"], item["grams"]) == (food_id, grams), item
