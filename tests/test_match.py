@@ -362,3 +362,11 @@ def test_what_a_food_is_by_its_or_alternatives(description, typed, unsaid):
     from glyload.meal.match import head_fit
 
     assert head_fit(description, typed)[0] == unsaid
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("burger", "27510521"),  # Hamburger, NFS: not a veggie burger
+    ("coke", "14148"),       # Beverages, carbonated, cola, regular: not "Vodka and cola"
+])
+def test_everyday_words_are_the_everyday_food(conn, phrase, food_id):
+    assert match_food(conn, phrase).food["food_id"] == food_id

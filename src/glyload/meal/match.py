@@ -60,7 +60,8 @@ NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity
 #: ("Snacks, popcorn, air-popped"): the next term says what the food is.
 GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
                   "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing", "desserts",
-                  "fish", "crustaceans", "mollusks"}  # "Fish, salmon, raw" is a salmon
+                  "fish", "crustaceans", "mollusks",  # "Fish, salmon, raw" is a salmon
+                  "soft drink", "carbonated"}  # "Soft drink, cola", "Beverages, carbonated, cola"
 
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
@@ -175,6 +176,7 @@ SYNONYMS = (
     ("skim milk", "skim milk nonfat"),
     ("soda", "carbonated beverage"),
     ("coke", "cola"),
+    ("burger", "hamburger"),
     ("fries", "french fried potatoes"),
     ("wholemeal", "whole wheat"),
     ("wholewheat", "whole wheat"),
@@ -278,11 +280,13 @@ STYLED_HEADS = {"restaurant"}
 
 
 def head_term(description: str) -> str:
-    """The term of a food's name that says what it is: its first, or the next after a grouping
-    term (:data:`GROUPING_HEADS`), or the one after a restaurant's cuisine or style."""
+    """The term of a food's name that says what it is: its first, or the next after grouping
+    terms (:data:`GROUPING_HEADS`), or the one after a restaurant's cuisine or style."""
     terms = [t.strip() for t in description.split(",")]
     first = terms[0].lower()
-    skip = 2 if first in STYLED_HEADS else 1 if first in GROUPING_HEADS else 0
+    skip = 2 if first in STYLED_HEADS else 0
+    while skip < len(terms) - 1 and terms[skip].lower() in GROUPING_HEADS:
+        skip += 1  # "Beverages, carbonated, cola": a grouping within a grouping
     return terms[skip] if len(terms) > skip else terms[-1]
 
 
