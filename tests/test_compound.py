@@ -66,3 +66,9 @@ def test_what_the_food_is_must_be_typed(conn):
 ])
 def test_a_dish_is_what_its_name_says_it_is(conn, text, phrases):
     assert [i.phrase for i in split_item(conn, text)] == phrases
+
+
+def test_what_is_typed_after_with_is_what_the_dish_has(conn):
+    """SR's "Croissants, butter" is a butter croissant: "with butter" is butter on one."""
+    assert [i.phrase for i in split_item(conn, "1 croissant with butter")] == ["croissant", "butter"]
+    assert [i.phrase for i in split_item(conn, "1 cup macaroni with cheese")] == ["macaroni cheese"]

@@ -11,8 +11,9 @@ The rule (README, "Typing a meal"):
   ...") begins with the phrase, or what the food is (its head term) was typed,
   before "with" when "with" was typed, and is not a later part on its own
   ("macaroni and cheese", "peanut butter and jelly sandwich"; "two eggs and
-  toast" is no egg bread). A part with an amount of its own ("and 2 slices
-  toast") is never part of a dish.
+  toast" is no egg bread); what was typed after "with" follows a "with" in its
+  name ("Macaroni or noodles with cheese"). A part with an amount of its own
+  ("and 2 slices toast") is never part of a dish.
 * Otherwise each part is an item: the first keeps the item's amount, each later
   one has its own amount or, without one, its default portion for the food it
   goes with (``host``; :mod:`glyload.meal.portions`), said in the notes.
@@ -95,11 +96,27 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
     except MatchError:
         return False
     named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
-    before_with = set().union(*(normalise(r) for r in readings(conn, WITH.split(item.text, maxsplit=1)[0])))
+    sides = WITH.split(item.text, maxsplit=1)
+    before_with = set().union(*(normalise(r) for r in readings(conn, sides[0])))
+    after_with = set().union(*(normalise(r) for r in readings(conn, sides[1]))) - GLUE_WORDS if len(sides) > 1 else set()
     later = [set().union(*(normalise(r) for r in readings(conn, part))) - GLUE_WORDS - PREPARATION_WORDS
              for part in pieces(item.text)[1:]]
+    # What was typed after "with" is what the dish has: its name says so after a "with" too
+    # ("Macaroni or noodles with cheese"); "croissant with butter" is no "Croissants, butter".
+    if after_with and not after_with <= with_words(match.food["description"]):
+        return False
     return any(_names_dish(reading, before_with, later, match.food["description"], named)
                for reading in readings(conn, item.phrase))
+
+
+def with_words(description: str) -> set:
+    """The words a food's name gives after a "with" ("Fast foods, burrito, with beans and cheese")."""
+    found: set = set()
+    for term in description.lower().split(","):
+        parts = re.split(r"\bwith\b", term, maxsplit=1)
+        if len(parts) > 1:
+            found |= set(normalise(parts[1]))
+    return found
 
 
 def _names_dish(phrase: str, before_with: set, later: list[set], description: str, named: set) -> bool:
