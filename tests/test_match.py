@@ -370,3 +370,9 @@ def test_what_a_food_is_by_its_or_alternatives(description, typed, unsaid):
 ])
 def test_everyday_words_are_the_everyday_food(conn, phrase, food_id):
     assert match_food(conn, phrase).food["food_id"] == food_id
+
+
+def test_a_word_only_a_measure_names_half_answers_the_phrase(conn):
+    """"cherry tomatoes": no tomato's name says cherry, but tomatoes have "cherry" measures."""
+    best = match_food(conn, "cherry tomatoes").food
+    assert best["description"].lower().startswith("tomatoes"), best["description"]

@@ -892,3 +892,8 @@ def test_fries_by_the_size_they_are_served_in(conn, meal, food_id, grams):
 def test_cut_and_size_words_pick_the_measure_or_name_the_food(conn, meal, food_id, grams):
     item = score_meal(conn, meal)["items"][0]
     assert (item["food_id"], item["grams"]) == (food_id, grams), item
+
+
+def test_a_typed_variety_picks_its_measure(conn):
+    # FNDDS "Tomatoes, raw": "plum tomato" 60 g; untyped, a variety's measure comes after "whole"
+    assert score_meal(conn, "2 plum tomatoes")["items"][0]["grams"] == 120.0

@@ -363,9 +363,11 @@ def coverage(query_words: list[str], row: dict) -> float:
 WHOLE_GRAIN = re.compile(r"\bwhole[- ]?grains?\b")
 
 
-def score(query_words: list[str], row: dict, unit: str | None = None) -> float:
+def score(query_words: list[str], row: dict, unit: str | None = None, measures: tuple = ()) -> float:
     """How well ``row`` answers the typed words (about 0-100, higher is better); a form the
-    ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out."""
+    ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out. A typed word only the food's
+    own ``measures`` name ("cherry" of "cup cherry tomatoes") half answers the phrase: the
+    food is eaten that way, but its name does not say so."""
     plain = USUAL_FORM.sub(" ", row["description"].lower())
     # Parentheses clarify ("(includes soft bread crumbs)", "(fat free or skim)"): their
     # words can answer the query but do not count as extra words.
@@ -377,7 +379,8 @@ def score(query_words: list[str], row: dict, unit: str | None = None) -> float:
     present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
-    coverage = len(present) / len(wanted) if wanted else 0.0
+    measured = (wanted - present) & set(normalise(" ".join(measures)))
+    coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
     head, alternatives = head_fit(row["description"], wanted | set(names))
     preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
@@ -513,7 +516,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
 def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host: str | None,
           guided: bool, unsized: bool) -> dict:
     """A candidate's match score and ordering points for one reading of the phrase."""
-    raw = score(query_words, row, unit)
+    raw = score(query_words, row, unit, own)
     rated = {"_words": query_words, "_unit_adjustment": 0.0, "_coverage": coverage(query_words, row),
              # a unit's form counts as typed for the order: "a can of peaches" is no raw peach
              "_preference": preference(query_words + sorted(UNIT_FORMS.get(unit, ())), row)}

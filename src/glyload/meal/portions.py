@@ -198,7 +198,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         note = f"no '{unit}' measure in USDA's data; used USDA FNDDS '{default['description']}'"
         return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
-        whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food))
+        whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food), typed=phrase)
         if whole is not None:
             note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
@@ -229,6 +229,11 @@ def _size_rank(description: str) -> int:
     return SIZE_ORDER.index("")
 
 
+def typed_words(phrase: str) -> set:
+    """The singular words of what was typed (:func:`default_portion`'s ``typed``)."""
+    return {singular(w) for w in re.findall(r"[a-z]+", phrase.lower())}
+
+
 def naming(phrase: str, food: str) -> str:
     """The words a measure named for the food itself may hold: the typed phrase's noun, its
     last word (English puts it last: "string cheese" is a cheese, so USDA's "string" of
@@ -238,7 +243,7 @@ def naming(phrase: str, food: str) -> str:
 
 
 def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "",
-                    default: dict | None = None) -> dict | None:
+                    default: dict | None = None, typed: str = "") -> dict | None:
     """One of the food, in this order: a measure named for the food itself ("nugget",
     "breast", "medium cookie", "McDonald's Big Mac"), unless it names a variant by size
     ("Bagel Thin", "miniature egg roll"); then ``default`` (the food's FNDDS "Quantity not
@@ -264,7 +269,8 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
             # serving, that serving is one (below).
             named = 1
         partial = "not eaten" in text  # "slice crust not eaten": part of the item
-        variety = named and words - nouns - set(SIZE_ORDER) - {"whole", "dia"}  # "Italian tomato", "plum tomato"
+        # "Italian tomato", "plum tomato": a variety the phrase did not type
+        variety = named and words - nouns - typed_words(typed) - set(SIZE_ORDER) - {"whole", "dia"}
         if named and variety and not ONE_WHOLE.search(text):
             ones.append((2.5, size, partial, -named, portion["seq"], portion))  # a variety: after a medium one
         elif named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
@@ -397,7 +403,7 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
                    f"({ADDITION.basis})"
             return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
-    counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name),
+    counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=item.phrase,
                               default=default) if item.amount_given else None
     if counted is not None:
         note = f"{item.quantity:g} x USDA '{counted['description']}'"
@@ -409,7 +415,7 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         return Portion(item.quantity * per_unit(default), default["description"], (note,))
     # A measure named for the food itself counts whether it is named as typed ("donut")
     # or as SR names the food ("Doughnuts, ...").
-    chosen = default_portion(portions, phrase=naming(item.phrase, name))
+    chosen = default_portion(portions, phrase=naming(item.phrase, name), typed=item.phrase)
     if chosen is None:
         raise PortionError(f"{name!r} has no household portions from USDA: give an amount in grams")
     note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"
