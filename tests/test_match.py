@@ -376,3 +376,16 @@ def test_a_word_only_a_measure_names_half_answers_the_phrase(conn):
     """"cherry tomatoes": no tomato's name says cherry, but tomatoes have "cherry" measures."""
     best = match_food(conn, "cherry tomatoes").food
     assert best["description"].lower().startswith("tomatoes"), best["description"]
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("salad", "75143000"),         # USDA's "lettuce salad, NFS": not "Oil, safflower, salad or cooking"
+    ("side salad", "75143000"),    # not "Side dishes, potato salad"
+    ("garden salad", "75143000"),
+])
+def test_a_salad_with_no_more_said_is_usdas_lettuce_salad(conn, phrase, food_id):
+    assert match_food(conn, phrase).food["food_id"] == food_id
+
+
+def test_a_whole_phrase_is_only_the_whole_phrase(conn):
+    assert "tuna" in match_food(conn, "tuna salad").food["description"].lower()

@@ -21,8 +21,6 @@ CORPUS = Path(__file__).parent / "data" / "typed_meals.txt"
 #: Meals the scorer gets wrong today, and why. The test fails when one of these is
 #: right (then remove it here) or when another meal is wrong.
 MISSES: dict[str, str] = {
-    "2 cups garden salad with 2 tbsp ranch dressing": "FNDDS names garden salads by their contents "
-                                                      "('Lettuce, tomato ...'), never 'garden salad'",
     "1 chicken caesar wrap": "no FNDDS food holds all three words",
     "1 falafel wrap": "FNDDS has a falafel sandwich, not a wrap",
     "1 cup cooked spaghetti with meatballs": "'cooked' was typed and no USDA spaghetti and meatballs "
@@ -37,7 +35,7 @@ MISSES: dict[str, str] = {
                "unspecified one: no meat was typed, so none is confident",
 }
 
-#: The issue's target: at least 95% right (171 of 180 today).
+#: The issue's target: at least 95% right (172 of 180 today).
 REQUIRED_SHARE = 0.95
 
 

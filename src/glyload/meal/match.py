@@ -187,6 +187,18 @@ SYNONYMS = (
     ("veggies", "vegetables"),
     ("veggie", "vegetable"),
 )
+#: Whole phrases people type for a food USDA names otherwise (only the whole phrase: "tuna
+#: salad" stays tuna salad). A salad with no more said is USDA's "lettuce salad, NFS", FNDDS
+#: 75143000 "Lettuce, salad with assorted vegetables ...", which USDA also gives the chains'
+#: side salads (its additional descriptions).
+WHOLE_PHRASES = (
+    ("salad", "lettuce salad"),
+    ("side salad", "lettuce salad"),
+    ("green salad", "lettuce salad"),
+    ("garden salad", "lettuce salad"),
+    ("tossed salad", "lettuce salad"),
+    ("house salad", "lettuce salad"),
+)
 #: Phrases in SR descriptions that only name the usual form (cut before scoring).
 USUAL_FORM = re.compile(
     r"\b(without added salt|without salt|with salt|with added salt|with skin|"
@@ -237,9 +249,10 @@ STATE_NOUNS = (
 
 
 def expand(phrase: str, keep: frozenset = frozenset()) -> str:
-    """Apply :data:`SYNONYMS` (but those whose typed words are in ``keep``) and
-    :data:`STATE_NOUNS` to whole words of ``phrase``."""
+    """Apply :data:`WHOLE_PHRASES` to the whole phrase, then :data:`SYNONYMS` (but those whose
+    typed words are in ``keep``) and :data:`STATE_NOUNS` to whole words of ``phrase``."""
     text = " ".join(phrase.lower().split())
+    text = dict(WHOLE_PHRASES).get(text, text)
     for typed, named in SYNONYMS:
         if typed not in keep:
             text = re.sub(rf"\b{re.escape(typed)}\b", named, text)

@@ -18,7 +18,7 @@ from ..database import dict_rows
 from ..errors import GlyloadError
 from ..search import fts_match, normalise, singular, words
 from .compound import GLUE_WORDS, food_words, split_item
-from .match import PREPARATION, SYNONYMS, THRESHOLD, CUTS, MatchError, match_food
+from .match import CUTS, PREPARATION, SYNONYMS, THRESHOLD, WHOLE_PHRASES, MatchError, match_food
 from ..sources.gi_tables import MATCHES as MEASURED
 from .household import household, millilitres
 from .parse import MAX_GRAMS, VOLUME_ML, ParsedItem, ParseError, _quote, trailing_unit
@@ -92,7 +92,7 @@ def unused_words(item: ParsedItem, food: dict, portion: str) -> list[str]:
             continue  # "toast" is answered by "toasted"
         if word in PREPARATION and PREPARATION[word] & found:
             continue
-        if any(word in words(said) and set(normalise(named)) <= found for said, named in SYNONYMS):
+        if any(word in words(said) and set(normalise(named)) <= found for said, named in SYNONYMS + WHOLE_PHRASES):
             continue
         unused.append(word)
     return unused
