@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..errors import GlyloadError, quoted
-from ..search import candidates, normalise, words
+from ..search import candidates, normalise, singular, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
+from .parse import UNITS
 from .portions import NOT_SPECIFIED, VOLUME_WORDS, has_guideline, has_measure
 
 #: Scores below this are not accepted without ``--first``.
@@ -93,6 +94,9 @@ CHANGED_FORMS = {"dried", "dehydrated", "juice", "canned", "frozen", "powder", "
 
 #: Changed forms a unit asks for: "a can of tuna" is canned tuna.
 UNIT_FORMS = {"can": {"canned"}}
+
+#: Unit words ("cup", "slice", "medium"): a measure's unit names how much, never which food.
+UNIT_WORDS = {singular(w) for w in UNITS}
 
 #: Points off a food in a changed form the phrase did not ask for.
 CHANGED_FORM_PENALTY = 10
@@ -392,7 +396,7 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
-    measured = (wanted - present) & set(normalise(" ".join(measures)))
+    measured = (wanted - present) & set(normalise(" ".join(measures))) - UNIT_WORDS
     coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
     head, alternatives = head_fit(row["description"], wanted | set(names))
