@@ -897,3 +897,21 @@ def test_cut_and_size_words_pick_the_measure_or_name_the_food(conn, meal, food_i
 def test_a_typed_variety_picks_its_measure(conn):
     # FNDDS "Tomatoes, raw": "plum tomato" 60 g; untyped, a variety's measure comes after "whole"
     assert score_meal(conn, "2 plum tomatoes")["items"][0]["grams"] == 120.0
+
+
+@pytest.mark.parametrize(("meal", "food_id", "grams"), [
+    ("1 quarter pounder", "27510229", 170.0),   # a fraction word before a food word is its name, not 1/4
+    ("10 pretzels", "54408000", 30.0),         # FNDDS's "pretzel, NS as to size" (3 g) is one pretzel
+    ("1 cupcake", "53100100", 90.0),           # "cupcake, any size": not the 175 g default serving of cake
+    ("1 can of soda", "92400000", 372.0),      # Soft drink, NFS: USDA's soda not further specified
+    ("2 slices of bacon", None, 16.0),         # a cooked slice "(yield after cooking)" is a slice as eaten
+])
+def test_one_of_a_food_by_usdas_own_words(conn, meal, food_id, grams):
+    item = score_meal(conn, meal)["items"][0]
+    assert item["grams"] == grams and food_id in (None, item["food_id"]), item
+
+
+def test_a_count_of_a_food_with_no_one_item_measure_is_of_its_first_measure_as_listed(conn):
+    item = score_meal(conn, "1 strawberry smoothie")["items"][0]
+    assert item["grams"] == 347.0 and "12 fl oz = 347 g" in item["notes"][0], item
+    assert not item["notes"][0].startswith("no amount given")

@@ -178,7 +178,7 @@ SYNONYMS = (
     ("garbanzo", "chickpeas"),
     ("yoghurt", "yogurt"),
     ("skim milk", "skim milk nonfat"),
-    ("soda", "carbonated beverage"),
+    ("soda", "soft drink"),  # FNDDS "Soft drink, NFS": what USDA codes for a soda not further specified
     ("coke", "cola"),
     ("burger", "hamburger"),
     ("fries", "french fried potatoes"),

@@ -398,6 +398,8 @@ def _read_quantity(tokens: list[Token], i: int, text: str):
         free = word is not None and not _glued(tokens, i + 1)  # "a", not "a1"
         if free and word in ARTICLES and last in (None, "fraction"):  # "a", "half a"
             value, last, i = _times(value, 1.0), "article", i + 1
+        elif free and word in ("half", "third", "quarter") and last == "amount" and _names_food_after(tokens, i + 1):
+            break  # "1 quarter pounder": after a number, a fraction word before a food word is a name
         elif free and word in FRACTION_WORDS:  # "half", "a quarter", "three quarters"
             value, last, i = _times(value, FRACTION_WORDS[word]), "fraction", i + 1
             if _is_word(_at(tokens, i), "of") and _is_word(_at(tokens, i + 1), *ARTICLES):
@@ -420,6 +422,13 @@ def _read_quantity(tokens: list[Token], i: int, text: str):
         else:
             break
     return value, i, notes, counted
+
+
+def _names_food_after(tokens: list[Token], i: int) -> bool:
+    """Whether the token at ``i`` is a word of a food's name: no unit, "of", article or number."""
+    token = _at(tokens, i)
+    return (token is not None and token.word is not None and token.word not in UNITS
+            and token.word not in ARTICLES and token.word not in ("of", "and"))
 
 
 def _times(value: float | None, factor: float) -> float:

@@ -60,7 +60,7 @@ def unit_words(unit: str) -> tuple:
 
 #: A measure of what a raw or dry amount yields ("medium, raw, yields" 70 g of fries from one
 #: medium potato): no size of the food as eaten, so never the measure of a size or count word.
-YIELD = re.compile(r"\byields?\b")
+YIELD = re.compile(r"\byields\b")
 
 
 def has_measure(descriptions, unit: str) -> bool:
@@ -211,6 +211,9 @@ STANDARD_SIZE = re.compile(r"^(regular\b|\w+, nfs$)")
 
 PARENTHESES = re.compile(r"\([^()]*\)")
 
+#: FNDDS's words for a measure of no particular size: "pretzel, NS as to size", "cupcake, any size".
+ANY_SIZE = re.compile(r"\bns as to [^,()]*|\bnfs\b|\bany size\b")
+
 #: Measures that are one whole item of any food ("1 fruit", "1 each", a drink's "can or bottle").
 ONE_WHOLE = re.compile(r"^(fruit|nut|whole|each|item|can or bottle)\b")
 
@@ -269,8 +272,10 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
             # serving, that serving is one (below).
             named = 1
         partial = "not eaten" in text  # "slice crust not eaten": part of the item
-        # "Italian tomato", "plum tomato": a variety the phrase did not type
-        variety = named and words - nouns - typed_words(typed) - set(SIZE_ORDER) - {"whole", "dia"}
+        # "Italian tomato", "plum tomato": a variety the phrase did not type ("NS as to size",
+        # "any size" say no size, so no variety)
+        said = {singular(w) for w in re.findall(r"[a-z]+", ANY_SIZE.sub(" ", PARENTHESES.sub(" ", text)))}
+        variety = named and said - nouns - typed_words(typed) - set(SIZE_ORDER) - {"whole", "dia"}
         if named and variety and not ONE_WHOLE.search(text):
             ones.append((2.5, size, partial, -named, portion["seq"], portion))  # a variety: after a medium one
         elif named or ONE_WHOLE.search(text):  # "fruit", "each", "whole": one of the thing
@@ -418,5 +423,11 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
     chosen = default_portion(portions, phrase=naming(item.phrase, name), typed=item.phrase)
     if chosen is None:
         raise PortionError(f"{name!r} has no household portions from USDA: give an amount in grams")
-    note = f"no amount given: {item.quantity:g} x USDA '{chosen['description']}'"
+    said = "" if item.amount_given else "no amount given: "
+    if default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=item.phrase) is None:
+        # no measure is one of the food: USDA's first measure as it lists it ("12 fl oz" = 347 g)
+        note = f"{said}{item.quantity:g} x USDA's first measure, {chosen['amount']:g} " \
+               f"{chosen['description']} = {chosen['grams']:g} g (USDA gives no one-item measure)"
+        return Portion(item.quantity * chosen["grams"], chosen["description"], (note,))
+    note = f"{said}{item.quantity:g} x USDA '{chosen['description']}'"
     return Portion(item.quantity * per_unit(chosen), chosen["description"], (note,))
