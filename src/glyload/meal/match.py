@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -316,6 +317,13 @@ def head_slots(description: str) -> list[set]:
     up to its own "with" (FNDDS's "Tuna noodle casserole with cream or white sauce" is a tuna
     noodle casserole; what comes after "with" is what it has), words joined by "or" in one
     slot: "Macaroni or noodles with cheese" -> [{macaroni, noodle}], either word names it."""
+    return [set(slot) for slot in _head(description)[0]]
+
+
+@lru_cache(maxsize=65_536)
+def _head(description: str) -> tuple[tuple[frozenset, ...], tuple[frozenset, ...]]:
+    """A food's head slots and its head's "or" phrases, worked out once per process (ranking
+    reads the same candidates' names for every phrase)."""
     term = head_term(PARENTHESES.sub(" ", description))
     term = re.split(r"\s+with\s+", term, maxsplit=1, flags=re.IGNORECASE)[0]
     slots: list[set] = []
@@ -329,7 +337,15 @@ def head_slots(description: str) -> list[set]:
             else:
                 slots.append({word})
             joined = False
-    return slots
+    phrases = [frozenset(set(normalise(p)) - GLUE_WORDS - NEUTRAL)
+               for p in re.split(r"\s+or\s+", term, flags=re.IGNORECASE)]
+    return tuple(frozenset(slot) for slot in slots), tuple(phrases)
+
+
+@lru_cache(maxsize=65_536)
+def _measure_words(measures: tuple) -> frozenset:
+    """The words of a food's measures that are no unit ("cherry" of "cup cherry tomatoes")."""
+    return frozenset(normalise(" ".join(measures))) - UNIT_WORDS
 
 
 def head_fit(description: str, answered: set) -> tuple[set, set]:
@@ -337,15 +353,11 @@ def head_fit(description: str, answered: set) -> tuple[set, set]:
     unsaid, and the "or" alternatives it makes no extra words. "Or" joins single words
     ("Macaroni or noodles", "Taco or tostada salad": a taco salad or a tostada salad) or,
     when every side has several words, whole phrases ("Chow mein or chop suey")."""
-    slots = head_slots(description)
-    by_word = (set().union(*(slot for slot in slots if not slot & answered)),
-               set().union(*(slot for slot in slots if slot & answered)))
-    term = re.split(r"\s+with\s+", head_term(PARENTHESES.sub(" ", description)), maxsplit=1,
-                    flags=re.IGNORECASE)[0]
-    phrases = [set(normalise(p)) - GLUE_WORDS - NEUTRAL for p in re.split(r"\s+or\s+", term, flags=re.IGNORECASE)]
+    slots, phrases = _head(description)
     if len(phrases) > 1 and all(len(p) > 1 for p in phrases) and any(p <= answered for p in phrases):
         return set(), set().union(*phrases)
-    return by_word
+    return (set().union(*(slot for slot in slots if not slot & answered)),
+            set().union(*(slot for slot in slots if slot & answered)))
 
 
 def head_words(description: str) -> set:
@@ -380,29 +392,46 @@ def coverage(query_words: list[str], row: dict) -> float:
 WHOLE_GRAIN = re.compile(r"\bwhole[- ]?grains?\b")
 
 
+#: Words of a food's name that are never extra words: usual forms, preparations, changed forms
+#: (weighed by their own rules), words for particular people, SR's grouping words.
+NOT_EXTRA = (NEUTRAL | set().union(*PREPARATION.values()) | CHANGED_FORMS | NICHE
+             | {"snack", "beverage", "fast", "food", "cereal"})
+#: Cooking words in a head ("Fried onion rings") are weighed by the preparation rules, not as a
+#: head word the phrase left out; a changed form that is a food of its own ("Pita chips") is.
+COOKING = set().union(*PREPARATION.values()) - {"juice"}
+
+
+@lru_cache(maxsize=65_536)
+def _read_name(description: str, common_names: str, additional: str):
+    """A food's names as :func:`score` reads them, once per process: its name without the usual
+    form's phrases and asides, that name's words, the words of its other names and asides
+    (which answer typed words but are no extra words), and every word that answers one."""
+    plain = USUAL_FORM.sub(" ", description.lower())
+    # Parentheses clarify ("(includes soft bread crumbs)", "(fat free or skim)"): their
+    # words can answer the query but do not count as extra words.
+    aside = " ".join(PARENTHESES.findall(plain))
+    plain = PARENTHESES.sub(" ", plain)
+    desc_words = tuple(w for w in normalise(plain) if not w.isdigit())
+    names = frozenset(normalise(common_names) + normalise(aside))
+    return plain, desc_words, names, frozenset(desc_words) | names | frozenset(normalise(additional))
+
+
 def score(query_words: list[str], row: dict, unit: str | None = None, measures: tuple = ()) -> float:
     """How well ``row`` answers the typed words (about 0-100, higher is better); a form the
     ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out. A typed word only the food's
     own ``measures`` name ("cherry" of "cup cherry tomatoes") half answers the phrase: the
     food is eaten that way, but its name does not say so."""
-    plain = USUAL_FORM.sub(" ", row["description"].lower())
-    # Parentheses clarify ("(includes soft bread crumbs)", "(fat free or skim)"): their
-    # words can answer the query but do not count as extra words.
-    aside = " ".join(PARENTHESES.findall(plain))
-    plain = PARENTHESES.sub(" ", plain)
-    desc_words = [w for w in normalise(plain) if not w.isdigit()]
-    names = normalise(row.get("common_names") or "") + normalise(aside)
+    plain, desc_words, names, said = _read_name(row["description"], row.get("common_names") or "",
+                                                row.get("additional_descriptions") or "")
     desc, wanted = set(desc_words), set(query_words)
-    present = wanted & (desc | set(names) | set(normalise(row.get("additional_descriptions") or "")))
+    present = wanted & said
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
-    measured = (wanted - present) & set(normalise(" ".join(measures))) - UNIT_WORDS
+    measured = (wanted - present) & _measure_words(measures)
     coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
-    head, alternatives = head_fit(row["description"], wanted | set(names))
-    preparation = set().union(*PREPARATION.values()) | CHANGED_FORMS
-    extra = desc - wanted - alternatives - NEUTRAL - preparation - NICHE - {"snack", "beverage", "fast", "food",
-                                                                            "cereal"}
+    head, alternatives = head_fit(row["description"], wanted | names)
+    extra = desc - wanted - alternatives - NOT_EXTRA
     # token_set_ratio is 100 whenever one side's words are a subset of the other's, so a
     # short name ("Coffee", "Bagel") would fit any phrase holding it: weigh it by coverage,
     # so that a typed word the food does not answer keeps the match from being confident.
@@ -411,8 +440,7 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     # A preparation word in the head ("Fried onion rings") is weighed once, by the preparation
     # rules below, not again as a head word the phrase did not name; a changed form that is a
     # food of its own ("Pita chips", "caesar dressing") still counts as one.
-    cooking = set().union(*PREPARATION.values()) - {"juice"}
-    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - set(names) - NEUTRAL - cooking)
+    value -= 3.0 * len(extra) + 12.0 * len(head - wanted - names - NEUTRAL - COOKING)
     value -= 15.0 * len((desc & NICHE) - wanted)
     if WHOLE_GRAIN.search(plain) and not ({"whole", "grain"} <= wanted or "wholegrain" in wanted):
         value -= 3.0  # "whole" and "grain" are each a usual form, together a variety: one extra word
@@ -500,7 +528,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
         # FNDDS's "Quantity not specified" and "Guideline amount ..." are USDA's default
         # weights, not household measures: they do not make a food more commonly eaten.
         row["portion_count"] = sum(1 for d in measures.get(row["food_id"], ()) if not DEFAULT_WEIGHTS.match(d))
-        rated = [_rate(normalise(reading), row, measures.get(row["food_id"], ()), unit, host, guided,
+        rated = [_rate(normalise(reading), row, tuple(measures.get(row["food_id"], ())), unit, host, guided,
                        unsized or bool(host))
                  for reading in phrases]
         row.update(max(rated, key=lambda r: r["_raw"]))

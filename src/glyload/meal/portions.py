@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import GlyloadError
 from ..search import singular
@@ -63,10 +64,15 @@ def unit_words(unit: str) -> tuple:
 YIELD = re.compile(r"\byields\b")
 
 
+@lru_cache(maxsize=256)
+def _unit_pattern(unit: str) -> re.Pattern:
+    # whole words ("c" is a cup, not the c of "container"), singular or plural
+    return re.compile("|".join(rf"\b{re.escape(w)}(e?s)?\b" for w in unit_words(unit)))
+
+
 def has_measure(descriptions, unit: str) -> bool:
     """Whether any of a food's measure descriptions is in ``unit``."""
-    # whole words ("c" is a cup, not the c of "container"), singular or plural
-    pattern = re.compile("|".join(rf"\b{re.escape(w)}(e?s)?\b" for w in unit_words(unit)))
+    pattern = _unit_pattern(unit)
     return any(pattern.search(d.lower()) and (unit in VOLUME_WORDS or not YIELD.search(d.lower()))
                for d in descriptions)
 
