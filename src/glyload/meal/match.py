@@ -259,7 +259,7 @@ def expand(phrase: str, keep: frozenset = frozenset()) -> str:
     text = " ".join(phrase.lower().split())
     text = dict(WHOLE_PHRASES).get(text, text)
     for typed, named in SYNONYMS:
-        if typed not in keep:
+        if typed not in keep and typed in text:  # the substring test spares compiling absent ones
             text = re.sub(rf"\b{re.escape(typed)}\b", named, text)
     for pattern, named in STATE_NOUNS:
         text = pattern.sub(named, text)
@@ -275,7 +275,7 @@ def readings(conn: sqlite3.Connection, phrase: str) -> list[str]:
     kept = set()
     literal = text
     for typed, _ in SYNONYMS:  # in order: a rewrite can bring in another's word (mac -> macaroni -> pasta)
-        if re.search(rf"\b{re.escape(typed)}\b", literal):
+        if typed in literal and re.search(rf"\b{re.escape(typed)}\b", literal):
             if _usda_word(conn, typed):
                 kept.add(typed)
             else:
@@ -427,7 +427,8 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     present = wanted & said
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
-    measured = (wanted - present) & _measure_words(measures)
+    unsaid = wanted - present
+    measured = unsaid & _measure_words(measures) if unsaid and measures else set()
     coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
     head, alternatives = head_fit(row["description"], wanted | names)

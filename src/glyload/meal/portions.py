@@ -230,10 +230,14 @@ SIZE_ORDER = ("nfs", "medium", "regular", "", "large", "small", "thick", "thin",
               "mini", "miniature", "snack-size", "cracker-size", "bite size")
 
 
+_SIZE_WORDS = [(rank, re.compile(rf"\b{size}\b")) for rank, size in enumerate(SIZE_ORDER) if size]
+_WHOLE_ITEM_WORD = re.compile(r"\b(" + "|".join(WHOLE_ITEM) + r")\b")
+
+
 def _size_rank(description: str) -> int:
     text = description.lower()
-    for rank, size in enumerate(SIZE_ORDER):
-        if size and re.search(rf"\b{size}\b", text):
+    for rank, pattern in _SIZE_WORDS:
+        if pattern.search(text):
             return rank
     return SIZE_ORDER.index("")
 
@@ -288,7 +292,7 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
             ones.append((0 if size <= plain else 3, size, partial, -named, portion["seq"], portion))
         elif STANDARD_SIZE.match(text):  # FNDDS's standard size ("regular", "piece, NFS")
             ones.append((0.5, size, partial, 0, portion["seq"], portion))
-        elif any(re.search(rf"\b{w}\b", text) for w in WHOLE_ITEM):
+        elif _WHOLE_ITEM_WORD.search(text):
             ones.append((2, size, partial, 0, portion["seq"], portion))
     if default is not None:
         ones.append((1, 0, False, 0, default["seq"], default))
