@@ -915,3 +915,21 @@ def test_a_count_of_a_food_with_no_one_item_measure_is_of_its_first_measure_as_l
     item = score_meal(conn, "1 strawberry smoothie")["items"][0]
     assert item["grams"] == 347.0 and "12 fl oz = 347 g" in item["notes"][0], item
     assert not item["notes"][0].startswith("no amount given")
+
+
+@pytest.mark.parametrize(("meal", "grams"), [
+    ("2 oreos", 22.0),            # FNDDS's "Oreo sandwich" (11 g): "sandwich" is the food's own name, no variety
+    ("1 can of ginger ale", 366.0),  # of "can or bottle (16 fl oz)" and "(12 fl oz)", the table's 12 fl oz can
+])
+def test_usdas_measure_of_the_typed_kind_and_size(conn, meal, grams):
+    assert score_meal(conn, meal)["items"][0]["grams"] == grams
+
+
+@pytest.mark.parametrize(("meal", "foods", "said"), [
+    ("1 glass of wine with dinner", 1, "'with dinner': when it was eaten, not a food"),
+    ("1 cup of coffee and 1 donut for breakfast", 2, "'for breakfast': when it was eaten, not a food"),
+])
+def test_when_a_meal_was_eaten_is_named_not_scored(conn, meal, foods, said):
+    items = score_meal(conn, meal)["items"]
+    assert len(items) == foods and said in items[0]["notes"]
+    assert all("dinner" not in i["food"].lower() for i in items)

@@ -146,7 +146,14 @@ def _names_dish(phrase: str, before_with: set, later: list[set], description: st
 
 
 def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
-    """The items one typed item stands for: itself, a dish, or its parts."""
+    """The items one typed item stands for: itself, a dish, or its parts. A last part that
+    only says when the food was eaten ("1 glass of wine with dinner") is no food: it is
+    named in the first item's notes."""
+    when = MEAL_TIME.search(text)
+    if when and when.start() > 0:
+        items = split_item(conn, text[:when.start()])
+        note = f"{when.group(0).strip()!r}: when it was eaten, not a food"
+        return [replace(items[0], notes=items[0].notes + (note,)), *items[1:]]
     parts = pieces(text)
     if len(parts) == 1:
         return [parse_item(text)]
@@ -180,6 +187,11 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
         out.append(replace(item, host=host.text) if addition else item)
         position = start + len(item.text)
     return out
+
+
+#: A last phrase that says when a food was eaten, not what: "with dinner", "for breakfast".
+MEAL_TIME = re.compile(r"\s+(?:with|for|at|during|w/)\s+(?:(?:my|our|a|the)\s+)?"
+                       r"(?:breakfast|brunch|lunch|dinner|supper|a meal)\s*$", re.IGNORECASE)
 
 
 def _join(text: str, parts: list[str], i: int, j: int) -> str:

@@ -143,6 +143,17 @@ def _embedded_volume(portions: list[dict]):
     return None
 
 
+def _states_volume(description: str, amount: float, unit: str) -> bool:
+    """Whether a measure's description states ``amount`` ``unit`` ("can or bottle (12 fl oz)")."""
+    found = EMBEDDED.search(description.lower())
+    if found is None:
+        return False
+    number, word = found.groups()
+    top, _, bottom = number.partition("/")
+    stated = int(top) / int(bottom) if bottom else float(number)
+    return stated == amount and {"cups": "cup"}.get(word, word) == unit
+
+
 def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
     same = [p for p in portions if _starts(p["description"], VOLUME_WORDS[unit])]
     if same:
@@ -184,6 +195,12 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         found = [p for p in portions if re.search(unit_re, p["description"].lower())]
     # "cup slices" is a cup, not a slice; "medium, raw, yields" is what a raw one gives.
     found = [p for p in found if not _is_volume(p["description"]) and not YIELD.search(p["description"].lower())]
+    entry = household(unit)
+    if entry is not None and entry.kind == "volume":
+        # Of USDA's measures of that name, the one of the table's size: a can is 12 fl oz, so
+        # ginger ale's "can or bottle (12 fl oz)", not its "(16 fl oz)" one
+        sized = [p for p in found if _states_volume(p["description"], entry.amount, entry.unit)]
+        found = sized or found
     if found:
         chosen = _qualified(found, phrase, food)
         return Portion(quantity * per_unit(chosen), chosen["description"])
@@ -204,7 +221,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
         note = f"no '{unit}' measure in USDA's data; used USDA FNDDS '{default['description']}'"
         return Portion(quantity * per_unit(default), default["description"], (note,))
     if unit in SIZES or unit in OWN_MEASURE_WORDS:
-        whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food), typed=phrase)
+        whole = default_portion(portions, item_only=unit in SIZES, phrase=naming(phrase, food), typed=f"{phrase} {food}")
         if whole is not None:
             note = f"no '{unit}' measure among USDA's portions; used '{whole['description']}'"
             return Portion(quantity * per_unit(whole), whole["description"], (note,))
@@ -257,6 +274,7 @@ def naming(phrase: str, food: str) -> str:
 
 def default_portion(portions: list[dict], item_only: bool = False, phrase: str = "",
                     default: dict | None = None, typed: str = "") -> dict | None:
+    # ``typed``: what was typed and the food's name; a measure's word in neither names a variety
     """One of the food, in this order: a measure named for the food itself ("nugget",
     "breast", "medium cookie", "McDonald's Big Mac"), unless it names a variant by size
     ("Bagel Thin", "miniature egg roll"); then ``default`` (the food's FNDDS "Quantity not
@@ -418,7 +436,7 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
                    f"({ADDITION.basis})"
             return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
-    counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=item.phrase,
+    counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=f"{item.phrase} {name}",
                               default=default) if item.amount_given else None
     if counted is not None:
         note = f"{item.quantity:g} x USDA '{counted['description']}'"
@@ -430,11 +448,11 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         return Portion(item.quantity * per_unit(default), default["description"], (note,))
     # A measure named for the food itself counts whether it is named as typed ("donut")
     # or as SR names the food ("Doughnuts, ...").
-    chosen = default_portion(portions, phrase=naming(item.phrase, name), typed=item.phrase)
+    chosen = default_portion(portions, phrase=naming(item.phrase, name), typed=f"{item.phrase} {name}")
     if chosen is None:
         raise PortionError(f"{name!r} has no household portions from USDA: give an amount in grams")
     said = "" if item.amount_given else "no amount given: "
-    if default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=item.phrase) is None:
+    if default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=f"{item.phrase} {name}") is None:
         # no measure is one of the food: USDA's first measure as it lists it ("12 fl oz" = 347 g)
         note = f"{said}{item.quantity:g} x USDA's first measure, {chosen['amount']:g} " \
                f"{chosen['description']} = {chosen['grams']:g} g (USDA gives no one-item measure)"
