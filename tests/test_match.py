@@ -389,3 +389,12 @@ def test_a_salad_with_no_more_said_is_usdas_lettuce_salad(conn, phrase, food_id)
 
 def test_a_whole_phrase_is_only_the_whole_phrase(conn):
     assert "tuna" in match_food(conn, "tuna salad").food["description"].lower()
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("tea", "92302000"),       # Tea, hot, leaf, black: not "Tea, ginger", the shortest name
+    ("iced tea", "92308020"),  # Tea, iced, brewed, black, unsweetened
+    ("juice", "64100100"),     # Fruit juice, NFS: not lemon juice
+])
+def test_a_drink_with_no_more_said_is_usdas_plain_one(conn, phrase, food_id):
+    assert match_food(conn, phrase).food["food_id"] == food_id

@@ -193,9 +193,9 @@ SYNONYMS = (
     ("veggie", "vegetable"),
 )
 #: Whole phrases people type for a food USDA names otherwise (only the whole phrase: "tuna
-#: salad" stays tuna salad). A salad with no more said is USDA's "lettuce salad, NFS", FNDDS
-#: 75143000 "Lettuce, salad with assorted vegetables ...", which USDA also gives the chains'
-#: side salads (its additional descriptions).
+#: salad" stays tuna salad, "iced tea" iced tea). A salad with no more said is USDA's "lettuce
+#: salad, NFS", FNDDS 75143000 "Lettuce, salad with assorted vegetables ...", which USDA also
+#: gives the chains' side salads (its additional descriptions).
 WHOLE_PHRASES = (
     ("salad", "lettuce salad"),
     ("side salad", "lettuce salad"),
@@ -203,6 +203,12 @@ WHOLE_PHRASES = (
     ("garden salad", "lettuce salad"),
     ("tossed salad", "lettuce salad"),
     ("house salad", "lettuce salad"),
+    # USDA has no tea or juice "NFS": a tea with no more said is FNDDS 92302000 "Tea, hot, leaf,
+    # black" (its other names: "tea bags; ... brewed"), a juice FNDDS 64100100 "Fruit juice, NFS"
+    ("tea", "hot black tea"),
+    ("hot tea", "hot black tea"),
+    ("iced tea", "iced brewed black tea unsweetened"),  # FNDDS 92308020 ("McDonald's Iced Tea")
+    ("juice", "fruit juice"),
 )
 #: Phrases in SR descriptions that only name the usual form (cut before scoring).
 USUAL_FORM = re.compile(
