@@ -398,3 +398,12 @@ def test_a_whole_phrase_is_only_the_whole_phrase(conn):
 ])
 def test_a_drink_with_no_more_said_is_usdas_plain_one(conn, phrase, food_id):
     assert match_food(conn, phrase).food["food_id"] == food_id
+
+
+def test_another_name_of_a_different_food_does_not_answer_the_phrase(conn):
+    """FNDDS's butter crackers list "Chicken in a Biskit" among their other names: "butter
+    chicken" is no cracker (USDA has no butter chicken: an error with suggestions)."""
+    with pytest.raises(MatchError):
+        match_food(conn, "butter chicken")
+    assert "basmati" in match_food(conn, "basmati rice").food["description"].lower() or \
+        "basmati" in (match_food(conn, "basmati rice").food.get("additional_descriptions") or "").lower()

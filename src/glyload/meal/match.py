@@ -419,7 +419,7 @@ def _read_name(description: str, common_names: str, additional: str):
     plain = PARENTHESES.sub(" ", plain)
     desc_words = tuple(w for w in normalise(plain) if not w.isdigit())
     names = frozenset(normalise(common_names) + normalise(aside))
-    return plain, desc_words, names, frozenset(desc_words) | names | frozenset(normalise(additional))
+    return plain, desc_words, names, frozenset(desc_words) | names, frozenset(normalise(additional))
 
 
 def score(query_words: list[str], row: dict, unit: str | None = None, measures: tuple = ()) -> float:
@@ -427,17 +427,23 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out. A typed word only the food's
     own ``measures`` name ("cherry" of "cup cherry tomatoes") half answers the phrase: the
     food is eaten that way, but its name does not say so."""
-    plain, desc_words, names, said = _read_name(row["description"], row.get("common_names") or "",
-                                                row.get("additional_descriptions") or "")
+    plain, desc_words, names, said, also = _read_name(row["description"], row.get("common_names") or "",
+                                                      row.get("additional_descriptions") or "")
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & said
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
-    unsaid = wanted - present
-    measured = unsaid & _measure_words(measures) if unsaid and measures else set()
-    coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     # A head slot is answered by any one of its "or" words; the others are no extra words.
     head, alternatives = head_fit(row["description"], wanted | names)
+    # FNDDS's additional descriptions list what a food may be reported as: they answer a typed
+    # word of a food whose own name says what it is ("basmati" of "Rice, white, cooked ..."),
+    # but only half when it does not ("Chicken in a Biskit" of "Crackers, butter" is no chicken).
+    if alternatives or not head:
+        present |= wanted & also
+    unsaid = wanted - present
+    # A typed word only the food's measures (or the other names above) hold half answers it.
+    measured = unsaid & (also | (_measure_words(measures) if measures else frozenset()))
+    coverage = (len(present) + 0.5 * len(measured)) / len(wanted) if wanted else 0.0
     extra = desc - wanted - alternatives - NOT_EXTRA
     # token_set_ratio is 100 whenever one side's words are a subset of the other's, so a
     # short name ("Coffee", "Bagel") would fit any phrase holding it: weigh it by coverage,
