@@ -878,7 +878,7 @@ def test_one_of_a_food_is_one_whole_item(conn, meal, grams):
     # SR 21138's "serving medium" (117 g); FNDDS 71401010's "medium, raw, yields" (70 g) is what
     # one raw medium potato gives, no size of fries
     ("medium fries", "21138", 117.0),
-    ("1 order of fries", "71401010", 110.0),  # no "order" measure: USDA FNDDS's default serving
+    ("1 order of fries", "21138", 117.0),  # no "order" measure: the fast-food fries' medium "serving"
 ])
 def test_fries_by_the_size_they_are_served_in(conn, meal, food_id, grams):
     item = score_meal(conn, meal)["items"][0]

@@ -36,7 +36,7 @@ from ..errors import GlyloadError, quoted
 from ..search import candidates, normalise, singular, words
 from ..sources.fndds import DEFAULT_WEIGHTS, is_fndds
 from .parse import UNITS
-from .portions import NOT_SPECIFIED, VOLUME_WORDS, has_guideline, has_measure
+from .portions import ALIASES, NOT_SPECIFIED, VOLUME_WORDS, has_guideline, has_measure
 
 #: Scores below this are not accepted without ``--first``.
 THRESHOLD = 70.0
@@ -583,6 +583,8 @@ def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host:
     if unit:
         if has_measure(own, unit):
             rated["_preference"] += 1
+        elif any(has_measure(own, alias) for alias in ALIASES.get(unit, ())):
+            pass  # weighed by a measure of the kind ("piece" for a slice of lasagna), said in the notes
         elif not (unit in VOLUME_WORDS and any(has_measure(own, u) for u in VOLUME_WORDS)):
             rated["_unit_adjustment"] = -6.0  # the food cannot be weighed in this unit
             raw -= 6
