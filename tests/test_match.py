@@ -407,3 +407,12 @@ def test_another_name_of_a_different_food_does_not_answer_the_phrase(conn):
         match_food(conn, "butter chicken")
     assert "basmati" in match_food(conn, "basmati rice").food["description"].lower() or \
         "basmati" in (match_food(conn, "basmati rice").food.get("additional_descriptions") or "").lower()
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("spring roll", "58110130"),  # four egg rolls are also "spring roll"; this one is also "egg roll, NFS"
+    ("goulash", "27311410"),      # seven stews are also "goulash"; Stew, beef is also "beef stew, NFS"
+])
+def test_of_foods_sharing_another_name_usdas_unspecified_one(conn, phrase, food_id):
+    best = match_food(conn, phrase)
+    assert best.food["food_id"] == food_id and best.food.get("published_name") == phrase

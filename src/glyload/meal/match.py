@@ -566,7 +566,7 @@ def rank(conn: sqlite3.Connection, phrase: str, unit: str | None = None,
     if not any(r["match_score"] >= THRESHOLD for r in rows):
         _score_published_names(rows, brands_lifted)
     rows.sort(key=lambda r: (-r["_raw"], is_fndds(r.get("source")),
-                             not UNSPECIFIED.search(r["description"].lower()),  # FNDDS "NFS" first
+                             not _unspecified(r),  # FNDDS "NFS" first
                              -r["portion_count"], r["fts_rank"], r["food_id"]))
     return rows
 
@@ -601,6 +601,14 @@ def _rate(query_words: list[str], row: dict, own: tuple, unit: str | None, host:
     rated["match_score"] = round(max(0.0, min(100.0, raw)), 1)
     rated["_raw"] = raw + rated["_preference"]
     return rated
+
+
+def _unspecified(row: dict) -> bool:
+    """Whether USDA codes ``row`` for a report that says no more: "NFS" in its name, or, for a
+    food matched by another name (:func:`published_names`), among those names ("Egg roll, with
+    beef and/or pork": "... spring roll; egg roll, NFS", of the four egg rolls named spring rolls)."""
+    return bool(UNSPECIFIED.search(row["description"].lower())) or bool(
+        row.get("published_name") and UNSPECIFIED.search((row.get("additional_descriptions") or "").lower()))
 
 
 def published_names(row: dict) -> list[str]:
