@@ -72,3 +72,8 @@ def test_what_is_typed_after_with_is_what_the_dish_has(conn):
     """SR's "Croissants, butter" is a butter croissant: "with butter" is butter on one."""
     assert [i.phrase for i in split_item(conn, "1 croissant with butter")] == ["croissant", "butter"]
     assert [i.phrase for i in split_item(conn, "1 cup macaroni with cheese")] == ["macaroni cheese"]
+
+
+def test_a_tab_between_parts_is_a_space(conn):
+    """Found by the property test: "B&1\\tA" cut at "&" must find its parts again."""
+    assert [i.text for i in split_item(conn, "1 cup rice\tand 1 apple")] == ["1 cup rice", "1 apple"]

@@ -149,6 +149,7 @@ def split_item(conn: sqlite3.Connection, text: str) -> list[ParsedItem]:
     """The items one typed item stands for: itself, a dish, or its parts. A last part that
     only says when the food was eaten ("1 glass of wine with dinner") is no food: it is
     named in the first item's notes."""
+    text = " ".join(text.split())  # as parse_item reads it, so its parts are found in it ("B&1\tA")
     when = MEAL_TIME.search(text)
     if when and when.start() > 0:
         items = split_item(conn, text[:when.start()])

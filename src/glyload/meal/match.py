@@ -209,6 +209,7 @@ WHOLE_PHRASES = (
     ("hot tea", "hot black tea"),
     ("iced tea", "iced brewed black tea unsweetened"),  # FNDDS 92308020 ("McDonald's Iced Tea")
     ("juice", "fruit juice"),
+    ("marinara", "marinara sauce"),  # SR 06931 "Sauce, pasta, spaghetti/marinara, ready-to-serve"
 )
 #: Phrases in SR descriptions that only name the usual form (cut before scoring).
 USUAL_FORM = re.compile(
