@@ -416,3 +416,20 @@ def test_another_name_of_a_different_food_does_not_answer_the_phrase(conn):
 def test_of_foods_sharing_another_name_usdas_unspecified_one(conn, phrase, food_id):
     best = match_food(conn, phrase)
     assert best.food["food_id"] == food_id and best.food.get("published_name") == phrase
+
+
+@pytest.mark.parametrize(("phrase", "food_id"), [
+    ("snickers bar", "19155"),   # Candies, MARS SNACKFOOD US, SNICKERS Bar: its maker is not what it is
+    ("chex mix", "19033"),       # Snacks, GENERAL MILLS, CHEX MIX, traditional flavor
+    ("sprite", "14145"),         # Beverages, carbonated, SPRITE, lemon-lime: SPRITE is the product
+])
+def test_a_branded_food_is_its_product_not_its_maker(conn, phrase, food_id):
+    assert match_food(conn, phrase).food["food_id"] == food_id
+
+
+def test_a_word_a_name_denies_answers_nothing(conn):
+    """SR 43078 "Beverage, milkshake mix, dry, not chocolate" is no chocolate milkshake; a
+    non-dairy creamer typed "non dairy" is answered by its "non-dairy"."""
+    denied = next(r for r in rank(conn, "chocolate milkshake") if r["food_id"] == "43078")
+    assert denied["match_score"] < THRESHOLD
+    assert "non" in words(match_food(conn, "non dairy creamer", first=True).food["description"])

@@ -127,12 +127,11 @@ BLIND_MISSES: dict[str, str] = {
     "1 order of mozzarella sticks": "FNDDS's default serving of mozzarella sticks is 57 g",
     "3 dried apricots": "FNDDS's dried apricot has no one-apricot measure: 3 of its 40 g default serving",
     "2 tbsp sunflower seeds": "FNDDS's 'cup, NFS' of sunflower seeds is 46 g (in the shell)",
+    "1 slice of sourdough bread": "SR 18029's only slice is 139 g",
     "1 cup of baby carrots": "SR's baby carrots have no volume measure: an error listing them",
     "1 cup of cherry tomatoes": "FNDDS's tomatoes have one cup, 180 g, chopped",
     "1 fruit cup": "no USDA food is a fruit cup: an error with suggestions",
     "1 pudding cup": "no USDA food is a pudding cup: an error with suggestions",
-    "1 cup of chex mix": "USDA's Chex Mix is a snack mix or a brand: neither confident, an error",
-    "1 slice of sourdough bread": "SR 18029's only slice is 139 g",
     "1 cup of butternut squash": "a vegetable with no state word is the raw one: 140 g raw",
     "1 breakfast sandwich": "FNDDS names them by their fillings ('Egg, cheese, and sausage ...'): an error",
     "6 inch turkey sub": "'6 inch' is read as 6 of a unit 'inch' glyload does not know: an error",
@@ -170,8 +169,8 @@ BLIND_MISSES: dict[str, str] = {
     "1 cup of thai iced tea": "USDA has no Thai iced tea: an error with suggestions",
 }
 
-#: The share of the blind meals right today (455 of 506), held so it cannot fall.
-BLIND_SHARE = 455 / 506
+#: The share of the blind meals right today (456 of 506), held so it cannot fall.
+BLIND_SHARE = 456 / 506
 
 
 def test_blind_meals(conn):

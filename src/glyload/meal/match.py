@@ -222,7 +222,8 @@ UNSPECIFIED = re.compile(r"\b(nfs|ns as to)\b")
 
 #: How a food is cut says which measure to use (portions.py), not which food it is.
 CUTS = {"sliced", "slices", "chopped", "diced", "cubed", "shredded", "grated", "halved",
-        "quartered", "pieces", "minced", "crushed", "wedges", "sticks"}
+        "quartered", "pieces", "minced", "crushed", "wedges", "sticks", "chunks", "cubes", "florets",
+        "spears"}
 
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 
@@ -310,9 +311,22 @@ def head_term(description: str) -> str:
     terms = [t.strip() for t in description.split(",")]
     first = terms[0].lower()
     skip = 2 if first in STYLED_HEADS else 0
-    while skip < len(terms) - 1 and terms[skip].lower() in GROUPING_HEADS:
-        skip += 1  # "Beverages, carbonated, cola": a grouping within a grouping
+    while skip < len(terms) - 1 and (terms[skip].lower() in GROUPING_HEADS
+                                     or (_capitals(terms[skip]) and _names_product(terms[skip + 1]))):
+        skip += 1  # "Beverages, carbonated, cola": a grouping within a grouping; "MARS SNACKFOOD US": a maker
     return terms[skip] if len(terms) > skip else terms[-1]
+
+
+def _capitals(term: str) -> bool:
+    """Whether a term of an SR name is written in capitals ("MARS SNACKFOOD US", "SPRITE")."""
+    letters = [c for c in term if c.isalpha()]
+    return len(letters) > 2 and all(c.isupper() for c in letters) and term.strip() != "NFS"
+
+
+def _names_product(term: str) -> bool:
+    """Whether a term holds a word in capitals: a product's name after its maker's ("MARS
+    SNACKFOOD US, SNICKERS Bar", "GENERAL MILLS, CHEERIOS"; not "SPRITE, lemon-lime")."""
+    return any(w.isupper() and len(w) > 2 and w != "NFS" for w in term.split())
 
 
 #: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
@@ -382,6 +396,14 @@ def is_branded(row: dict) -> bool:
         w.isupper() and len(w) > 2 and w.strip(",()") != "NFS" for w in row["description"].split())
 
 
+def brand_words(row: dict) -> set:
+    """The brand's words in what a branded food is: those its head term (:func:`head_term`)
+    writes in capitals ("SNICKERS" of "Candies, MARS SNACKFOOD US, SNICKERS Bar"; not "OREO" of
+    "McDONALD'S, McFLURRY with OREO cookies", whose head is the maker)."""
+    head = head_term(row["description"])
+    return set(normalise(" ".join(w for w in head.split() if w.isupper() and len(w) > 2 and w != "NFS")))
+
+
 def is_survey_food(row: dict) -> bool:
     """A food of USDA's dietary survey: an FNDDS food, or an SR food FNDDS uses (Survey = Y)."""
     return row.get("survey") == "Y" or is_fndds(row.get("source"))
@@ -420,7 +442,15 @@ def _read_name(description: str, common_names: str, additional: str):
     plain = PARENTHESES.sub(" ", plain)
     desc_words = tuple(w for w in normalise(plain) if not w.isdigit())
     names = frozenset(normalise(common_names) + normalise(aside))
-    return plain, desc_words, names, frozenset(desc_words) | names, frozenset(normalise(additional))
+    # "Beverage, milkshake mix, dry, not chocolate": a word a name denies answers nothing
+    denied = frozenset(w for term in plain.split(",") for w in _denied(normalise(term)))
+    return (plain, desc_words, names, (frozenset(desc_words) - denied) | names,
+            frozenset(normalise(additional)), denied)
+
+
+def _denied(words: list[str]) -> list[str]:
+    """The words a term denies: those after "not" or "non" ("not chocolate", "non dairy")."""
+    return [w for n, w in enumerate(words) if n and words[n - 1] in ("not", "non")]
 
 
 def score(query_words: list[str], row: dict, unit: str | None = None, measures: tuple = ()) -> float:
@@ -428,10 +458,10 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out. A typed word only the food's
     own ``measures`` name ("cherry" of "cup cherry tomatoes") half answers the phrase: the
     food is eaten that way, but its name does not say so."""
-    plain, desc_words, names, said, also = _read_name(row["description"], row.get("common_names") or "",
-                                                      row.get("additional_descriptions") or "")
+    plain, desc_words, names, said, also, denied = _read_name(
+        row["description"], row.get("common_names") or "", row.get("additional_descriptions") or "")
     desc, wanted = set(desc_words), set(query_words)
-    present = wanted & said
+    present = wanted & (said | (denied & set(_denied(list(query_words)))))  # "non dairy" typed: "non-dairy"
     # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
     # A head slot is answered by any one of its "or" words; the others are no extra words.
@@ -469,8 +499,8 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
         if desc & {"prepared", "reconstituted"}:
             changed -= {"powder", "concentrate", "dry", "frozen"}  # made back into what is eaten
         value -= CHANGED_FORM_PENALTY * len(changed)
-    if is_branded(row):
-        value -= BRAND_PENALTY  # generic before branded (rank() lifts it when only brands fit)
+    if is_branded(row) and not wanted & brand_words(row):
+        value -= BRAND_PENALTY  # generic before branded, unless the brand was typed (rank() lifts it when only brands fit)
     return round(value, 2)
 
 
