@@ -398,9 +398,12 @@ def is_branded(row: dict) -> bool:
 
 def brand_words(row: dict) -> set:
     """The brand's words in what a branded food is: those its head term (:func:`head_term`)
-    writes in capitals ("SNICKERS" of "Candies, MARS SNACKFOOD US, SNICKERS Bar"; not "OREO" of
-    "McDONALD'S, McFLURRY with OREO cookies", whose head is the maker)."""
+    writes in capitals, after a grouping or its maker ("SNICKERS" of "Candies, MARS SNACKFOOD US,
+    SNICKERS Bar"; not "OREO" of "McDONALD'S, McFLURRY with OREO cookies", nor "TACO BELL" of
+    "TACO BELL, Taco Salad", whose head is the maker)."""
     head = head_term(row["description"])
+    if head == row["description"].split(",")[0].strip():
+        return set()  # the name begins with its maker ("TACO BELL, Taco Salad"): no product named
     return set(normalise(" ".join(w for w in head.split() if w.isupper() and len(w) > 2 and w != "NFS")))
 
 

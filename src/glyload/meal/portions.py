@@ -302,7 +302,9 @@ def default_portion(portions: list[dict], item_only: bool = False, phrase: str =
         partial = "not eaten" in text  # "slice crust not eaten": part of the item
         # "Italian tomato", "plum tomato": a variety the phrase did not type ("NS as to size",
         # "any size" say no size, so no variety)
-        said = {singular(w) for w in re.findall(r"[a-z]+", ANY_SIZE.sub(" ", PARENTHESES.sub(" ", text)))}
+        # (what a measure has, after "with", is no variety: "pepper with filling" is one stuffed pepper)
+        said = {singular(w) for w in re.findall(r"[a-z]+", ANY_SIZE.sub(" ", PARENTHESES.sub(
+            " ", re.split(r"\bwith\b", text, maxsplit=1)[0])))}
         variety = named and said - nouns - typed_words(typed) - set(SIZE_ORDER) - {"whole", "dia"}
         if named and variety and not ONE_WHOLE.search(text):
             ones.append((2.5, size, partial, -named, portion["seq"], portion))  # a variety: after a medium one
