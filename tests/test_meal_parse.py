@@ -407,3 +407,14 @@ def test_some_names_no_amount(text, phrase):
 
 def test_some_alone_is_a_food_word():
     assert parse_item("some").phrase == "some"
+
+
+@pytest.mark.parametrize(("text", "unit", "size", "phrase"), [
+    ("2 large slices of pizza", "slice", "large", "pizza"),   # not 2 large pizzas
+    ("a small bowl of soup", "bowl", "small", "soup"),
+    ("1 large cup of coffee", "cup", "large", "coffee"),
+    ("2 large eggs", "large", None, "eggs"),
+])
+def test_a_size_before_a_unit_says_which_of_it(text, unit, size, phrase):
+    item = parse_item(text)
+    assert (item.unit, item.size, item.phrase) == (unit, size, phrase)

@@ -933,3 +933,11 @@ def test_when_a_meal_was_eaten_is_named_not_scored(conn, meal, foods, said):
     items = score_meal(conn, meal)["items"]
     assert len(items) == foods and said in items[0]["notes"]
     assert all("dinner" not in i["food"].lower() for i in items)
+
+
+def test_a_large_slice_of_pizza_is_a_slice(conn):
+    """Not two whole large pizzas (1,464 g): slices, the size named in the notes."""
+    item = score_meal(conn, "2 large slices of pizza")["items"][0]
+    assert item["grams"] == score_meal(conn, "2 slices pizza")["items"][0]["grams"]
+    assert "no 'large slice' among USDA's portions: used 'piece, NFS'" in item["notes"]
+    assert score_meal(conn, "1 large pizza slice")["items"][0]["grams"] == item["grams"] / 2

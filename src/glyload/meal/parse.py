@@ -118,6 +118,8 @@ UNIT_SPELLINGS = {
 
 #: Sizes that need no number before them ("medium fries"); "jumbo shrimp" stays a food name.
 LEADING_SIZES = {"small", "medium", "large"}
+#: Size words that can qualify a household unit after them ("a large slice", "2 small bowls").
+SIZES = {"small", "medium", "large", "extra large", "extra small", "jumbo"}
 
 #: One-letter spellings where case matters: T is a tablespoon, t a teaspoon.
 CASE_SENSITIVE_UNITS = {"T": "tbsp", "t": "tsp"}
@@ -193,6 +195,8 @@ class ParsedItem:
     #: The item this one goes with, for a part of a compound phrase ("cream cheese" of
     #: "1 bagel with cream cheese"; :mod:`glyload.meal.compound`).
     host: str | None = None
+    #: A size said of a household unit ("2 large slices of pizza": unit "slice", size "large").
+    size: str | None = None
 
     def grams(self) -> float | None:
         """The quantity in grams, for mass units only."""
@@ -268,8 +272,15 @@ def _parse(text: str) -> ParsedItem:
         notes = [f"'{tokens[_skip_bullet(tokens)].text}' names no amount: read as none given", *notes]
     unit = None
     phrase_end = len(rest)
+    size = None
     if value is not None:
         unit, i = _read_unit(tokens, i)
+        if unit in SIZES:
+            sized, j = _read_unit(tokens, i)
+            if sized is not None and sized not in SIZES and unit_kind(sized) != "mass":
+                size, unit, i = unit, sized, j  # "2 large slices of pizza": slices, large ones
+                if _is_word(_at(tokens, i), "of"):
+                    i += 1
         if unit is None:
             _check_after_quantity(tokens, i, counted)
     else:
@@ -300,6 +311,7 @@ def _parse(text: str) -> ParsedItem:
         food_id=food_id,
         notes=tuple(notes),
         amount_given=value is not None,
+        size=size,
     )
 
 
@@ -317,13 +329,15 @@ def trailing_unit(item: ParsedItem) -> ParsedItem | None:
     fillet of salmon, "2 pizza slices" 2 slices of pizza), or None: only for an item with an amount
     and no unit, and a household measure word (not a size, a mass or a volume)."""
     typed = item.phrase.split()
-    if item.unit is not None or not item.amount_given or len(typed) < 2:
+    sized = item.unit in SIZES and item.size is None  # "1 large pizza slice": a large slice of pizza
+    if (item.unit is not None and not sized) or not item.amount_given or len(typed) < 2:
         return None
     unit = UNITS.get(typed[-1].lower())
-    if unit is None or unit_kind(unit) != "household" or unit in LEADING_SIZES:
+    if unit is None or unit_kind(unit) != "household" or unit in SIZES:
         return None
     return ParsedItem(text=item.text, quantity=item.quantity, unit=unit, unit_kind="household",
-                      phrase=" ".join(typed[:-1]), notes=item.notes, host=item.host)
+                      phrase=" ".join(typed[:-1]), notes=item.notes, host=item.host,
+                      size=item.unit if sized else None)
 
 
 def unit_kind(unit: str | None) -> str | None:

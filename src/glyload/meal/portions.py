@@ -19,7 +19,7 @@ from ..errors import GlyloadError
 from ..search import singular
 from .household import ADDITION, OWN_MEASURE_WORDS, SERVING_WORDS, household
 from .household import grams as household_mass
-from .parse import VOLUME_ML
+from .parse import SIZES, VOLUME_ML
 
 #: How USDA measure descriptions begin for each volume unit.
 VOLUME_WORDS = {
@@ -40,7 +40,6 @@ ALIASES = {"slice": ("piece",), "piece": ("slice", "each", "item"), "bar": ("pie
            "serving": ("serving", "nlea serving"), "order": ("serving",), "portion": ("serving",),
            "packet": ("package", "pouch"),
            "bottle": ("can or bottle",), "can": ("can or bottle",), "strip": ("slice",), "rasher": ("slice",)}
-SIZES = ("extra small", "extra large", "small", "medium", "large", "jumbo")
 
 
 @dataclass
@@ -420,10 +419,19 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
     portions = [p for p in every if not is_special(p)]
     name = food["description"]
     if item.unit_kind == "volume":  # FNDDS defaults never start with a volume word
-        return volume_grams(every, item.unit, item.quantity, item.phrase, name)
+        weighed = volume_grams(every, item.unit, item.quantity, item.phrase, name)
+        if item.size:
+            note = f"'{item.size}' does not change a {item.unit}: a {item.unit} of it is weighed as USDA gives it"
+            weighed = Portion(weighed.grams, weighed.description, (*weighed.notes, note))
+        return weighed
     default = not_specified(every)
     if item.unit_kind == "household":
-        return household_grams(every, item.unit, item.quantity, item.phrase, name, default)
+        sized = f"{item.size} {item.phrase}" if item.size else item.phrase  # "large slices": a large one first
+        weighed = household_grams(every, item.unit, item.quantity, sized, name, default)
+        if item.size and not re.search(rf"\b{re.escape(item.size)}\b", weighed.description.lower()):
+            note = f"no '{item.size} {item.unit}' among USDA's portions: used '{weighed.description}'"
+            weighed = Portion(weighed.grams, weighed.description, (*weighed.notes, note))
+        return weighed
     if host is not None and not item.amount_given:
         added = guideline(every, host)
         if added is not None:
