@@ -941,3 +941,12 @@ def test_a_large_slice_of_pizza_is_a_slice(conn):
     assert item["grams"] == score_meal(conn, "2 slices pizza")["items"][0]["grams"]
     assert "no 'large slice' among USDA's portions: used 'piece, NFS'" in item["notes"]
     assert score_meal(conn, "1 large pizza slice")["items"][0]["grams"] == item["grams"] / 2
+
+
+@pytest.mark.parametrize(("meal", "food", "grams"), [
+    ("2 boiled eggs with salt", "Salt, table", 0.4),             # a pinch (1/16 tsp), not its 18 g tablespoon
+    ("1 dash of cinnamon", "Spices, cinnamon, ground", 0.3),     # 1/8 tsp of the spice, not a cinnamon bun
+])
+def test_a_seasoning_is_a_pinch_or_a_dash(conn, meal, food, grams):
+    item = score_meal(conn, meal)["items"][-1]
+    assert (item["food"], item["grams"]) == (food, grams)

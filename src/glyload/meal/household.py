@@ -50,6 +50,8 @@ HOUSEHOLD = {h.word: h for h in (
     Household("scoop", 0.5, "cup", "convention: a scoop is 1/2 US cup = 118 ml, a size 8 food-service disher"),
     Household("spoonful", 1, "tbsp", "convention: a spoonful is one US tablespoon = 14.8 ml"),
     Household("shot", 1.5, "fl oz", "convention: a shot is a US jigger, 1.5 fl oz = 44 ml"),
+    Household("pinch", 1 / 16, "tsp", "convention: a pinch is 1/16 US teaspoon, the measuring-spoon set's pinch"),
+    Household("dash", 1 / 8, "tsp", "convention: a dash is 1/8 US teaspoon, the measuring-spoon set's dash"),
     Household("can", 12, "fl oz", "convention: a can is the US standard 12 fl oz = 355 ml can of a soft "
                                   "drink or beer"),
 )}
@@ -58,6 +60,10 @@ HOUSEHOLD = {h.word: h for h in (
 #: (no FNDDS guideline or default portion): one tablespoon, said in the notes.
 ADDITION = Household("addition", 1, "tbsp", "convention: an addition with no amount is one US tablespoon "
                                             "where USDA gives no guideline amount for it")
+
+#: USDA's food group of seasonings: one added with no amount ("eggs with salt") is a pinch
+#: (:data:`HOUSEHOLD`), not the tablespoon of :data:`ADDITION`.
+SEASONING_GROUPS = {"Spices and Herbs"}
 
 #: Words that need no size of their own: a piece is the food's own piece, item or slice,
 #: and a serving the food's own serving (else its default portion); both say so in the notes.

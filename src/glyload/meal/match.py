@@ -63,7 +63,8 @@ NICHE = {"babyfood", "infant", "human", "toddler", "formula", "usda", "commodity
 GROUPING_HEADS = {"fast foods", "snacks", "beverages", "cereals ready-to-eat", "candies",
                   "restaurant", "cereals", "alcoholic beverage", "fast food", "salad dressing", "desserts",
                   "fish", "crustaceans", "mollusks",  # "Fish, salmon, raw" is a salmon
-                  "soft drink", "carbonated"}  # "Soft drink, cola", "Beverages, carbonated, cola"
+                  "soft drink", "carbonated",  # "Soft drink, cola", "Beverages, carbonated, cola"
+                  "spices"}  # "Spices, cinnamon, ground"
 
 #: Preparation words and the words in descriptions that satisfy them.
 PREPARATION = {
@@ -447,8 +448,10 @@ def _read_name(description: str, common_names: str, additional: str):
     names = frozenset(normalise(common_names) + normalise(aside))
     # "Beverage, milkshake mix, dry, not chocolate": a word a name denies answers nothing
     denied = frozenset(w for term in plain.split(",") for w in _denied(normalise(term)))
+    # "Spices, cinnamon, ground" is the spice itself, not a spice blend of cinnamon (a changed form)
+    grouping = frozenset({"spice"}) if description.lower().startswith("spices,") else frozenset()
     return (plain, desc_words, names, (frozenset(desc_words) - denied) | names,
-            frozenset(normalise(additional)), denied)
+            frozenset(normalise(additional)), denied, grouping)
 
 
 def _denied(words: list[str]) -> list[str]:
@@ -461,7 +464,7 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     ``unit`` asks for (:data:`UNIT_FORMS`) is no change left out. A typed word only the food's
     own ``measures`` name ("cherry" of "cup cherry tomatoes") half answers the phrase: the
     food is eaten that way, but its name does not say so."""
-    plain, desc_words, names, said, also, denied = _read_name(
+    plain, desc_words, names, said, also, denied, grouping = _read_name(
         row["description"], row.get("common_names") or "", row.get("additional_descriptions") or "")
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & (said | (denied & set(_denied(list(query_words)))))  # "non dairy" typed: "non-dairy"
@@ -496,7 +499,7 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
         if not PREPARATION[prep] & desc:
             value -= 12
     if not asked:
-        changed = (desc & CHANGED_FORMS) - wanted - UNIT_FORMS.get(unit, set())
+        changed = (desc & CHANGED_FORMS) - wanted - UNIT_FORMS.get(unit, set()) - grouping
         if eaten_cooked(row) and RAW.search(plain):
             changed.add("raw")  # nobody means raw chicken by "chicken"
         if desc & {"prepared", "reconstituted"}:

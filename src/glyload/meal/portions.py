@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ..errors import GlyloadError
 from ..search import singular
-from .household import ADDITION, OWN_MEASURE_WORDS, SERVING_WORDS, household
+from .household import ADDITION, OWN_MEASURE_WORDS, SEASONING_GROUPS, SERVING_WORDS, household
 from .household import grams as household_mass
 from .parse import SIZES, VOLUME_ML
 
@@ -441,9 +441,10 @@ def grams_for(conn: sqlite3.Connection, food: dict, item, host: dict | None = No
         spooned = [p for p in portions if _starts(p["description"], VOLUME_WORDS["tbsp"] + VOLUME_WORDS["tsp"]
                                                    + VOLUME_WORDS["fl oz"])]
         if default is None and spooned:
-            weighed = volume_grams(portions, ADDITION.unit, ADDITION.amount, item.phrase, name)
-            note = f"no amount given: an addition to {host['food']!r} taken as {ADDITION.amount:g} {ADDITION.unit} " \
-                   f"({ADDITION.basis})"
+            added = household("pinch") if food.get("food_group") in SEASONING_GROUPS else ADDITION
+            weighed = volume_grams(portions, added.unit, added.amount, item.phrase, name)
+            note = f"no amount given: an addition to {host['food']!r} taken as {added.amount:g} {added.unit} " \
+                   f"({added.basis})"
             return Portion(weighed.grams, weighed.description, (note, *weighed.notes))
     # A count ("6 nuggets", "2 cookies") is of one of the thing; no amount at all is USDA's default.
     counted = default_portion(portions, item_only=True, phrase=naming(item.phrase, name), typed=f"{item.phrase} {name}",
