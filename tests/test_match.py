@@ -433,3 +433,9 @@ def test_a_word_a_name_denies_answers_nothing(conn):
     denied = next(r for r in rank(conn, "chocolate milkshake") if r["food_id"] == "43078")
     assert denied["match_score"] < THRESHOLD
     assert "non" in words(match_food(conn, "non dairy creamer", first=True).food["description"])
+
+
+def test_a_way_of_cooking_typed_of_a_meat_that_names_none(conn):
+    """FNDDS's "Pork, chop, NS as to fat eaten" was cooked some way: "grilled" is a word it does
+    not say (named as unused by the scorer), not a mismatch that leaves no confident food."""
+    assert match_food(conn, "grilled pork chop").food["food_id"] == "22101000"

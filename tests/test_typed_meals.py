@@ -187,8 +187,8 @@ BLIND_MISSES: dict[str, str] = {
     "1 cup of frosted mini wheats with milk": "SR's FROSTED MINI-WHEATS have no cup measure: an error listing "
                                               "their measures",
     "1 cup of chicken salad on lettuce": "'on' joins no items: 'chicken salad on lettuce' names no food, an error",
-    "1 grilled pork chop": "SR's pork chops say 'broiled', FNDDS's 'Pork, chop' no way of cooking: none "
-                           "confident, an error",
+    "1 grilled pork chop": "FNDDS's 'Pork, chop, NS as to fat eaten' names no way of cooking: 'grilled' "
+                           "named as unused",
     "1 cup of sugar snap peas": "USDA names them 'Peas, edible-podded': an error with them suggested",
     "1 cup of orange juice with pulp": "'pulp' is read as an addition: orange juice and a frozen fruit pulp",
     "1 frappuccino": "USDA names it 'Frozen coffee drink': an error with it suggested",

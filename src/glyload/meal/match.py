@@ -468,8 +468,12 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
         row["description"], row.get("common_names") or "", row.get("additional_descriptions") or "")
     desc, wanted = set(desc_words), set(query_words)
     present = wanted & (said | (denied & set(_denied(list(query_words)))))  # "non dairy" typed: "non-dairy"
-    # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli.
+    # A preparation word is answered by its kin: "steamed" broccoli by "cooked" broccoli, and
+    # any way of cooking by FNDDS's meat, fish and eggs that name none (see below).
     present |= {p for p in wanted & set(PREPARATION) if PREPARATION[p] & desc}
+    unsaid_method = eaten_cooked(row) and is_fndds(row.get("source")) and not desc & COOKING
+    if unsaid_method:
+        present |= wanted & set(PREPARATION) - {"raw"}
     # A head slot is answered by any one of its "or" words; the others are no extra words.
     head, alternatives = head_fit(row["description"], wanted | names)
     # FNDDS's additional descriptions list what a food may be reported as: they answer a typed
@@ -495,9 +499,11 @@ def score(query_words: list[str], row: dict, unit: str | None = None, measures: 
     if WHOLE_GRAIN.search(plain) and not ({"whole", "grain"} <= wanted or "wholegrain" in wanted):
         value -= 3.0  # "whole" and "grain" are each a usual form, together a variety: one extra word
     asked = {p for p in PREPARATION if p in wanted}
+    # FNDDS's meat, fish and eggs are as eaten, so one that names no way of cooking ("Pork, chop,
+    # NS as to fat eaten") was cooked some way: a typed way ("grilled") is one word it does not say.
     for prep in asked:
         if not PREPARATION[prep] & desc:
-            value -= 12
+            value -= 3 if unsaid_method and prep != "raw" else 12
     if not asked:
         changed = (desc & CHANGED_FORMS) - wanted - UNIT_FORMS.get(unit, set()) - grouping
         if eaten_cooked(row) and RAW.search(plain):
