@@ -97,16 +97,20 @@ def is_dish(conn: sqlite3.Connection, item: ParsedItem) -> bool:
         return False
     named = set(normalise(match.food["description"]))  # not the alternatives USDA lists beside it
     sides = WITH.split(item.text, maxsplit=1)
-    before_with = set().union(*(normalise(r) for r in readings(conn, sides[0])))
-    after_with = set().union(*(normalise(r) for r in readings(conn, sides[1]))) - GLUE_WORDS if len(sides) > 1 else set()
-    later = [set().union(*(normalise(r) for r in readings(conn, part))) - GLUE_WORDS - PREPARATION_WORDS
-             for part in pieces(item.text)[1:]]
+    before_with = _read(conn, sides[0])
+    after_with = _read(conn, sides[1]) - GLUE_WORDS if len(sides) > 1 else set()
+    later = [_read(conn, part) - GLUE_WORDS - PREPARATION_WORDS for part in pieces(item.text)[1:]]
     # What was typed after "with" is what the dish has: its name says so after a "with" too
     # ("Macaroni or noodles with cheese"); "croissant with butter" is no "Croissants, butter".
     if after_with and not after_with <= with_words(match.food["description"]):
         return False
     return any(_names_dish(reading, before_with, later, match.food["description"], named)
                for reading in readings(conn, item.phrase))
+
+
+def _read(conn: sqlite3.Connection, text: str) -> set:
+    """Every word of every reading of ``text`` (:func:`glyload.meal.match.readings`)."""
+    return set().union(*(normalise(r) for r in readings(conn, text)))
 
 
 def with_words(description: str) -> set:

@@ -318,6 +318,12 @@ def head_term(description: str) -> str:
     return terms[skip] if len(terms) > skip else terms[-1]
 
 
+def capital_word(word: str) -> bool:
+    """Whether SR writes ``word`` in capitals, as it writes brands ("KELLOGG'S", "SNICKERS");
+    FNDDS's "NFS" (not further specified) is no brand."""
+    return word.isupper() and len(word) > 2 and word.strip(",()") != "NFS"
+
+
 def _capitals(term: str) -> bool:
     """Whether a term of an SR name is written in capitals ("MARS SNACKFOOD US", "SPRITE")."""
     letters = [c for c in term if c.isalpha()]
@@ -327,7 +333,7 @@ def _capitals(term: str) -> bool:
 def _names_product(term: str) -> bool:
     """Whether a term holds a word in capitals: a product's name after its maker's ("MARS
     SNACKFOOD US, SNICKERS Bar", "GENERAL MILLS, CHEERIOS"; not "SPRITE, lemon-lime")."""
-    return any(w.isupper() and len(w) > 2 and w != "NFS" for w in term.split())
+    return any(capital_word(w) for w in term.split())
 
 
 #: Words of a phrase that name no food ("and", "with", articles): not required of a dish.
@@ -393,8 +399,7 @@ BRAND_PENALTY = 10.0
 def is_branded(row: dict) -> bool:
     """SR marks brands with a manufacturer or a name in capitals ("KELLOGG'S"); FNDDS
     writes "NFS" (not further specified) in capitals too, which is no brand."""
-    return bool(row.get("manufacturer")) or any(
-        w.isupper() and len(w) > 2 and w.strip(",()") != "NFS" for w in row["description"].split())
+    return bool(row.get("manufacturer")) or any(capital_word(w) for w in row["description"].split())
 
 
 def brand_words(row: dict) -> set:
@@ -405,7 +410,7 @@ def brand_words(row: dict) -> set:
     head = head_term(row["description"])
     if head == row["description"].split(",")[0].strip():
         return set()  # the name begins with its maker ("TACO BELL, Taco Salad"): no product named
-    return set(normalise(" ".join(w for w in head.split() if w.isupper() and len(w) > 2 and w != "NFS")))
+    return set(normalise(" ".join(w for w in head.split() if capital_word(w))))
 
 
 def is_survey_food(row: dict) -> bool:

@@ -125,32 +125,25 @@ def _qualified(candidates: list[dict], phrase: str, food: str = "") -> dict:
 EMBEDDED = re.compile(r"(\d+/\d+|\d+(?:\.\d+)?)\s*(cups?|tbsp|tsp|fl oz)\b")
 
 
+def stated_volume(description: str) -> tuple[float, str] | None:
+    """The volume a measure states inside its description ("serving 1/2 cup" -> (0.5, "cup"),
+    "can or bottle (12 fl oz)" -> (12.0, "fl oz")), or None."""
+    found = EMBEDDED.search(description.lower())
+    if found is None:
+        return None
+    number, word = found.groups()
+    top, _, bottom = number.partition("/")
+    amount = int(top) / int(bottom) if bottom else float(number)
+    return (amount, {"cups": "cup"}.get(word, word)) if amount > 0 else None
+
+
 def _embedded_volume(portions: list[dict]):
     """A measure that states its volume inside ("serving 1/2 cup" = 66 g)."""
     for portion in portions:
-        found = EMBEDDED.search(portion["description"].lower())
-        if found:
-            number, word = found.groups()
-            if "/" in number:
-                top, bottom = number.split("/")
-                amount = int(top) / int(bottom)
-            else:
-                amount = float(number)
-            inner = {"cup": "cup", "cups": "cup"}.get(word, word)
-            if amount > 0:
-                return portion, amount, inner
+        stated = stated_volume(portion["description"])
+        if stated is not None:
+            return (portion, *stated)
     return None
-
-
-def _states_volume(description: str, amount: float, unit: str) -> bool:
-    """Whether a measure's description states ``amount`` ``unit`` ("can or bottle (12 fl oz)")."""
-    found = EMBEDDED.search(description.lower())
-    if found is None:
-        return False
-    number, word = found.groups()
-    top, _, bottom = number.partition("/")
-    stated = int(top) / int(bottom) if bottom else float(number)
-    return stated == amount and {"cups": "cup"}.get(word, word) == unit
 
 
 def volume_grams(portions: list[dict], unit: str, quantity: float, phrase: str, food: str) -> Portion:
@@ -198,7 +191,7 @@ def household_grams(portions: list[dict], unit: str, quantity: float, phrase: st
     if entry is not None and entry.kind == "volume":
         # Of USDA's measures of that name, the one of the table's size: a can is 12 fl oz, so
         # ginger ale's "can or bottle (12 fl oz)", not its "(16 fl oz)" one
-        sized = [p for p in found if _states_volume(p["description"], entry.amount, entry.unit)]
+        sized = [p for p in found if stated_volume(p["description"]) == (entry.amount, entry.unit)]
         found = sized or found
     if found:
         chosen = _qualified(found, phrase, food)
